@@ -1,0 +1,768 @@
+//! Scenario files: parsed with spans, validated against the world, turned into
+//! the core's [`Scenario`]. The raw structs mirror `docs/scenario-format.md`; the
+//! core never sees an unvalidated scenario.
+
+use crate::error::{LoadError, Reporter};
+use crate::world::known_states;
+use casus_model::Date;
+use casus_model::alliance::DecisionRule;
+use casus_model::event::{Ask, Event, EventKind, Involvement, MembershipChange};
+use casus_model::scenario::{Attribute, Override, Scenario, World};
+use casus_model::state::Relation;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The scenario format version this build reads.
+pub const FORMAT: i64 = 1;
+
+type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    format: S<i64>,
+    id: S<String>,
+    title: String,
+    #[serde(default)]
+    description: String,
+    alliance: S<String>,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default)]
+    sources: Vec<String>,
+    events: Vec<S<RawEvent>>,
+    #[serde(default)]
+    overrides: Vec<S<RawOverride>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    id: S<String>,
+    date: S<Date>,
+    kind: S<String>,
+    title: String,
+    source: Option<String>,
+    aggressor: Option<S<String>>,
+    aggressor_non_state: Option<S<String>>,
+    target: Option<S<String>>,
+    territory_of: Option<S<String>>,
+    casualties: Option<S<f64>>,
+    state: Option<S<String>>,
+    external_involvement: Option<S<String>>,
+    parties: Option<S<Vec<S<String>>>>,
+    member: Option<S<String>>,
+    against: Option<S<String>>,
+    personnel_committed: Option<S<f64>>,
+    requester: Option<S<String>>,
+    to: Option<S<String>>,
+    article: Option<S<String>>,
+    asks: Option<S<String>>,
+    crisis: Option<S<String>>,
+    formal: Option<S<bool>>,
+    troops: Option<S<f64>>,
+    unsc_mandate: Option<S<bool>>,
+    host: Option<S<String>>,
+    organ: Option<S<String>>,
+    declaration: Option<S<String>>,
+    name: Option<S<String>>,
+    change: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    state: Option<S<String>>,
+    attribute: Option<S<String>>,
+    year: Option<i32>,
+    value: Option<f64>,
+    source: Option<String>,
+    alliance: Option<S<String>>,
+    remove_provision: Option<S<String>>,
+    leading_power: Option<S<String>>,
+    organ: Option<S<String>>,
+    rule: Option<S<DecisionRule>>,
+    relation: Option<S<Relation>>,
+}
+
+/// Which optional keys each event kind takes (for "does not belong" errors).
+const KIND_KEYS: &[(&str, &[&str])] = &[
+    (
+        "external_aggression",
+        &[
+            "aggressor",
+            "aggressor_non_state",
+            "target",
+            "territory_of",
+            "casualties",
+        ],
+    ),
+    (
+        "internal_unrest",
+        &["state", "external_involvement", "casualties"],
+    ),
+    (
+        "intra_member_conflict",
+        &["parties", "territory_of", "casualties"],
+    ),
+    (
+        "out_of_area_war",
+        &["member", "against", "territory_of", "personnel_committed"],
+    ),
+    (
+        "request",
+        &[
+            "requester",
+            "to",
+            "article",
+            "asks",
+            "crisis",
+            "formal",
+            "territory_of",
+            "troops",
+            "unsc_mandate",
+        ],
+    ),
+    ("summit", &["host", "organ", "declaration"]),
+    ("exercise", &["name", "host"]),
+    ("membership_change", &["state", "change"]),
+    ("capability_shock", &["state", "personnel_committed"]),
+];
+
+impl RawEvent {
+    /// The optional keys present, with their spans.
+    fn present(&self) -> Vec<(&'static str, Range<usize>)> {
+        let mut v = Vec::new();
+        macro_rules! p {
+            ($($f:ident),*) => {$(
+                if let Some(x) = &self.$f { v.push((stringify!($f), x.span())); }
+            )*};
+        }
+        p!(
+            aggressor,
+            aggressor_non_state,
+            target,
+            territory_of,
+            casualties,
+            state,
+            external_involvement,
+            parties,
+            member,
+            against,
+            personnel_committed,
+            requester,
+            to,
+            article,
+            asks,
+            crisis,
+            formal,
+            troops,
+            unsc_mandate,
+            host,
+            organ,
+            declaration,
+            name,
+            change
+        );
+        v
+    }
+}
+
+struct Validator<'a> {
+    rep: Reporter<'a>,
+    world: &'a World,
+    alliance: Option<&'a casus_model::alliance::Alliance>,
+}
+
+impl<'a> Validator<'a> {
+    fn state(&mut self, s: &S<String>) -> Option<String> {
+        if self.world.states.contains_key(s.get_ref()) {
+            Some(s.get_ref().clone())
+        } else {
+            let help = Some(known_states(self.world));
+            self.rep.at(
+                s.span(),
+                format!("unknown state code `{}`", s.get_ref()),
+                help,
+            );
+            None
+        }
+    }
+
+    fn require<'b, T>(
+        &mut self,
+        field: &'b Option<S<T>>,
+        name: &str,
+        kind: &str,
+        at: Range<usize>,
+    ) -> Option<&'b S<T>> {
+        if field.is_none() {
+            self.rep.at(
+                at,
+                format!("a `{kind}` event needs the key `{name}`"),
+                Some("see the event table in docs/scenario-format.md".into()),
+            );
+        }
+        field.as_ref()
+    }
+
+    fn req_state(
+        &mut self,
+        field: &Option<S<String>>,
+        name: &str,
+        kind: &str,
+        at: Range<usize>,
+    ) -> Option<String> {
+        let f = self.require(field, name, kind, at)?;
+        self.state(f)
+    }
+
+    fn member(&mut self, code: &Option<String>, s: Option<&S<String>>, date: Date, role: &str) {
+        let (Some(code), Some(s), Some(a)) = (code, s, self.alliance) else {
+            return;
+        };
+        if !a.is_participating(code, date) {
+            let members = a.members_on(date).join(", ");
+            let suspended = if a.is_member(code, date) {
+                " (its participation is suspended)"
+            } else {
+                ""
+            };
+            self.rep.at(
+                s.span(),
+                format!(
+                    "{code} is not a member of {} on {date}{suspended}, but a {role} must be",
+                    a.id
+                ),
+                Some(format!("members on that date: {members}")),
+            );
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, s: &S<String>, options: &[(&str, T)], what: &str) -> Option<T> {
+        match options.iter().find(|(n, _)| *n == s.get_ref()) {
+            Some((_, v)) => Some(*v),
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.rep.at(
+                    s.span(),
+                    format!("unknown {what} `{}`", s.get_ref()),
+                    Some(format!("expected one of: {}", names.join(", "))),
+                );
+                None
+            }
+        }
+    }
+}
+
+const INVOLVEMENT: &[(&str, Involvement)] = &[
+    ("none", Involvement::None),
+    ("claimed", Involvement::Claimed),
+    ("established", Involvement::Established),
+];
+const ASKS: &[(&str, Ask)] = &[
+    ("consultations", Ask::Consultations),
+    ("political_support", Ask::PoliticalSupport),
+    ("assistance", Ask::Assistance),
+    ("peacekeepers", Ask::Peacekeepers),
+    ("forces", Ask::Forces),
+];
+const CHANGES: &[(&str, MembershipChange)] = &[
+    ("join", MembershipChange::Join),
+    ("withdrawal_notice", MembershipChange::WithdrawalNotice),
+    ("suspension", MembershipChange::Suspension),
+    ("freeze", MembershipChange::Freeze),
+    ("unfreeze", MembershipChange::Unfreeze),
+];
+
+/// Parse and validate a scenario text. `file` is the name used in errors.
+pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario, LoadError> {
+    let mut rep = Reporter::new(file, text);
+    let raw: RawScenario = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            rep.toml(&e);
+            return Err(LoadError(rep.problems));
+        }
+    };
+    let alliance = world.alliances.get(raw.alliance.get_ref());
+    let mut v = Validator {
+        rep,
+        world,
+        alliance,
+    };
+    if *raw.format.get_ref() != FORMAT {
+        v.rep.at(
+            raw.format.span(),
+            format!("scenario format {} is not supported", raw.format.get_ref()),
+            Some(format!("this build reads format = {FORMAT}")),
+        );
+    }
+    let id = raw.id.get_ref();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        v.rep.at(
+            raw.id.span(),
+            format!("scenario id `{id}` must be lowercase letters, digits and dashes"),
+            Some("for example: id = \"armenia-2022\"".into()),
+        );
+    }
+    if alliance.is_none() {
+        let known: Vec<&str> = world.alliances.keys().map(String::as_str).collect();
+        v.rep.at(
+            raw.alliance.span(),
+            format!("unknown alliance `{}`", raw.alliance.get_ref()),
+            Some(format!("known alliances: {}", known.join(", "))),
+        );
+    }
+    if raw.events.is_empty() {
+        v.rep.at(
+            0..0,
+            "the scenario has no events",
+            Some("add at least one [[events]] table".into()),
+        );
+    }
+    let mut events: Vec<Event> = Vec::new();
+    let mut seen: BTreeMap<String, (Date, bool)> = BTreeMap::new();
+    let mut prev: Option<Date> = None;
+    for ev in &raw.events {
+        let span = ev.span();
+        let e = ev.get_ref();
+        let date = *e.date.get_ref();
+        if let Some(p) = prev
+            && date < p
+        {
+            v.rep.at(
+                e.date.span(),
+                format!(
+                    "event `{}` is dated {date}, before the previous event ({p})",
+                    e.id.get_ref()
+                ),
+                Some("list events in date order".into()),
+            );
+        }
+        prev = Some(prev.map_or(date, |p| p.max(date)));
+        if seen.contains_key(e.id.get_ref()) {
+            v.rep.at(
+                e.id.span(),
+                format!("event id `{}` is used twice", e.id.get_ref()),
+                Some("give every event its own id".into()),
+            );
+        }
+        let kind_name = e.kind.get_ref().as_str();
+        let Some((_, allowed)) = KIND_KEYS.iter().find(|(k, _)| *k == kind_name) else {
+            let names: Vec<&str> = KIND_KEYS.iter().map(|(k, _)| *k).collect();
+            v.rep.at(
+                e.kind.span(),
+                format!("unknown event kind `{kind_name}`"),
+                Some(format!("expected one of: {}", names.join(", "))),
+            );
+            continue;
+        };
+        for (key, kspan) in e.present() {
+            if !allowed.contains(&key) {
+                v.rep.at(
+                    kspan,
+                    format!("the key `{key}` does not belong to a `{kind_name}` event"),
+                    Some(format!(
+                        "a `{kind_name}` event takes: {}",
+                        allowed.join(", ")
+                    )),
+                );
+            }
+        }
+        let kind = build_kind(&mut v, e, kind_name, span.clone(), date, &seen);
+        const CRISES: [&str; 4] = [
+            "external_aggression",
+            "internal_unrest",
+            "intra_member_conflict",
+            "out_of_area_war",
+        ];
+        seen.insert(e.id.get_ref().clone(), (date, CRISES.contains(&kind_name)));
+        if let Some(kind) = kind {
+            events.push(Event {
+                id: e.id.get_ref().clone(),
+                date,
+                kind,
+                title: e.title.clone(),
+                source: e.source.clone(),
+            });
+        }
+    }
+    let mut overrides = Vec::new();
+    for o in &raw.overrides {
+        if let Some(ov) = build_override(&mut v, o) {
+            overrides.push(ov);
+        }
+    }
+    let scenario = Scenario {
+        id: raw.id.into_inner(),
+        title: raw.title,
+        description: raw.description,
+        alliance: raw.alliance.into_inner(),
+        seed: raw.seed,
+        events,
+        overrides,
+        sources: raw.sources,
+    };
+    v.rep.finish(scenario)
+}
+
+fn build_kind(
+    v: &mut Validator,
+    e: &RawEvent,
+    kind: &str,
+    at: Range<usize>,
+    date: Date,
+    seen: &BTreeMap<String, (Date, bool)>,
+) -> Option<EventKind> {
+    let f64of = |x: &Option<S<f64>>| x.as_ref().map(|s| *s.get_ref());
+    match kind {
+        "external_aggression" => {
+            let target = v.req_state(&e.target, "target", kind, at.clone());
+            let territory = match &e.territory_of {
+                Some(t) => v.state(t),
+                None => target.clone(),
+            };
+            let aggressor = e.aggressor.as_ref().and_then(|a| v.state(a));
+            if e.aggressor.is_none() && e.aggressor_non_state.is_none() {
+                v.rep.at(
+                    at,
+                    "an `external_aggression` event needs `aggressor` (a state code) or `aggressor_non_state` (a name)",
+                    None,
+                );
+            }
+            Some(EventKind::ExternalAggression {
+                aggressor,
+                aggressor_non_state: e.aggressor_non_state.as_ref().map(|s| s.get_ref().clone()),
+                target: target?,
+                territory_of: territory?,
+                casualties: f64of(&e.casualties),
+            })
+        }
+        "internal_unrest" => {
+            let state = v.req_state(&e.state, "state", kind, at.clone());
+            let inv = match &e.external_involvement {
+                Some(s) => v.choice(s, INVOLVEMENT, "external_involvement"),
+                None => Some(Involvement::None),
+            };
+            Some(EventKind::InternalUnrest {
+                state: state?,
+                external_involvement: inv?,
+                casualties: f64of(&e.casualties),
+            })
+        }
+        "intra_member_conflict" => {
+            let parties = v.require(&e.parties, "parties", kind, at.clone())?;
+            if parties.get_ref().len() != 2 {
+                v.rep.at(
+                    parties.span(),
+                    "`parties` must name exactly two states",
+                    Some("parties = [\"KGZ\", \"TJK\"]".into()),
+                );
+                return None;
+            }
+            let a = v.state(&parties.get_ref()[0]);
+            let b = v.state(&parties.get_ref()[1]);
+            v.member(
+                &a,
+                Some(&parties.get_ref()[0]),
+                date,
+                "party to an intra_member_conflict",
+            );
+            v.member(
+                &b,
+                Some(&parties.get_ref()[1]),
+                date,
+                "party to an intra_member_conflict",
+            );
+            let territory = e.territory_of.as_ref().and_then(|t| v.state(t));
+            Some(EventKind::IntraMemberConflict {
+                parties: [a?, b?],
+                territory_of: territory,
+                casualties: f64of(&e.casualties),
+            })
+        }
+        "out_of_area_war" => {
+            let member = v.req_state(&e.member, "member", kind, at.clone());
+            v.member(
+                &member,
+                e.member.as_ref(),
+                date,
+                "member waging an out_of_area_war",
+            );
+            let against = v.req_state(&e.against, "against", kind, at.clone());
+            let territory = match &e.territory_of {
+                Some(t) => v.state(t),
+                None => against.clone(),
+            };
+            Some(EventKind::OutOfAreaWar {
+                member: member?,
+                against: against?,
+                territory_of: territory?,
+                personnel_committed: f64of(&e.personnel_committed),
+            })
+        }
+        "request" => {
+            let requester = v.req_state(&e.requester, "requester", kind, at.clone());
+            let to = v
+                .require(&e.to, "to", kind, at.clone())
+                .map(|t| (t.get_ref().clone(), t.span()));
+            let to_alliance = to
+                .as_ref()
+                .is_some_and(|(t, _)| v.world.alliances.contains_key(t));
+            if let Some((t, sp)) = &to
+                && !to_alliance
+                && !v.world.states.contains_key(t)
+            {
+                v.rep.at(
+                    sp.clone(),
+                    format!("`to = \"{t}\"` is neither an alliance nor a known state"),
+                    Some(
+                        "name the alliance (\"CSTO\") or a state code for a bilateral request"
+                            .into(),
+                    ),
+                );
+            }
+            if to_alliance {
+                v.member(
+                    &requester,
+                    e.requester.as_ref(),
+                    date,
+                    "requester to the alliance",
+                );
+            }
+            if let (Some(art), Some(a), true) = (&e.article, v.alliance, to_alliance)
+                && a.provision(art.get_ref()).is_none()
+            {
+                let ids: Vec<&str> = a.provisions.iter().map(|p| p.id.as_str()).collect();
+                v.rep.at(
+                    art.span(),
+                    format!("`{}` is not a provision of {}", art.get_ref(), a.id),
+                    Some(format!("provisions: {}", ids.join(", "))),
+                );
+            }
+            let crisis = v.require(&e.crisis, "crisis", kind, at.clone());
+            if let Some(c) = crisis {
+                match seen.get(c.get_ref()) {
+                    Some((_, true)) => {}
+                    Some((_, false)) => v.rep.at(
+                        c.span(),
+                        format!("`crisis = \"{}\"` names an event that is not a crisis", c.get_ref()),
+                        Some("a request refers to an external_aggression, internal_unrest, intra_member_conflict or out_of_area_war event".into()),
+                    ),
+                    None => v.rep.at(
+                        c.span(),
+                        format!("`crisis = \"{}\"` names no earlier event", c.get_ref()),
+                        Some("give the id of a crisis event listed before the request".into()),
+                    ),
+                }
+            }
+            let asks = v.require(&e.asks, "asks", kind, at.clone());
+            let asks = asks.and_then(|s| v.choice(s, ASKS, "asks"));
+            let territory = match &e.territory_of {
+                Some(t) => v.state(t),
+                None => requester.clone(),
+            };
+            Some(EventKind::Request {
+                requester: requester?,
+                to: to?.0,
+                article: e.article.as_ref().map(|a| a.get_ref().clone()),
+                asks: asks?,
+                crisis: crisis?.get_ref().clone(),
+                formal: e.formal.as_ref().is_none_or(|f| *f.get_ref()),
+                territory_of: territory?,
+                troops: f64of(&e.troops),
+                unsc_mandate: e.unsc_mandate.as_ref().is_some_and(|f| *f.get_ref()),
+            })
+        }
+        "summit" => {
+            let host = v.req_state(&e.host, "host", kind, at.clone());
+            v.member(&host, e.host.as_ref(), date, "summit host");
+            let organ = match (&e.organ, v.alliance) {
+                (Some(o), Some(a)) => {
+                    if a.organ(o.get_ref()).is_none() {
+                        let ids: Vec<&str> = a.organs.iter().map(|o| o.id.as_str()).collect();
+                        v.rep.at(
+                            o.span(),
+                            format!("unknown organ `{}`", o.get_ref()),
+                            Some(format!("organs: {}", ids.join(", "))),
+                        );
+                    }
+                    o.get_ref().clone()
+                }
+                (None, Some(a)) => a.deciding_organ.clone(),
+                (o, None) => o.as_ref().map(|o| o.get_ref().clone()).unwrap_or_default(),
+            };
+            Some(EventKind::Summit {
+                host: host?,
+                organ,
+                declaration: e.declaration.as_ref().map(|d| d.get_ref().clone()),
+            })
+        }
+        "exercise" => {
+            let host = v.req_state(&e.host, "host", kind, at.clone());
+            let name = v
+                .require(&e.name, "name", kind, at.clone())
+                .map(|n| n.get_ref().clone());
+            Some(EventKind::Exercise {
+                name: name?,
+                host: host?,
+            })
+        }
+        "membership_change" => {
+            let state = v.req_state(&e.state, "state", kind, at.clone());
+            let change = v.require(&e.change, "change", kind, at.clone());
+            let change = change.and_then(|c| v.choice(c, CHANGES, "membership change"));
+            if let (Some(s), Some(c), Some(a)) = (&state, change, v.alliance) {
+                let member = a.is_member(s, date);
+                if c == MembershipChange::Join && member {
+                    v.rep.at(
+                        e.state.as_ref().unwrap().span(),
+                        format!("{s} is already a member of {} on {date}", a.id),
+                        None,
+                    );
+                } else if c != MembershipChange::Join {
+                    v.member(
+                        &state,
+                        e.state.as_ref(),
+                        date,
+                        "state changing its participation",
+                    );
+                }
+            }
+            Some(EventKind::Membership {
+                state: state?,
+                change: change?,
+            })
+        }
+        "capability_shock" => {
+            let state = v.req_state(&e.state, "state", kind, at.clone());
+            let p = v.require(
+                &e.personnel_committed,
+                "personnel_committed",
+                kind,
+                at.clone(),
+            );
+            Some(EventKind::CapabilityShock {
+                state: state?,
+                personnel_committed: *p?.get_ref(),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
+    let span = o.span();
+    let r = o.get_ref();
+    let alliance_id = |v: &mut Validator, a: &Option<S<String>>| -> Option<String> {
+        let Some(a) = a else {
+            v.rep
+                .at(span.clone(), "this override needs `alliance = \"…\"`", None);
+            return None;
+        };
+        if v.world.alliances.contains_key(a.get_ref()) {
+            Some(a.get_ref().clone())
+        } else {
+            v.rep.at(
+                a.span(),
+                format!("unknown alliance `{}`", a.get_ref()),
+                None,
+            );
+            None
+        }
+    };
+    if let Some(attr) = &r.attribute {
+        let state = v.req_state(&r.state, "state", "state-attribute override", span.clone());
+        let attribute = v.choice(attr, &Attribute::ALL, "attribute");
+        let (Some(year), Some(value)) = (r.year, r.value) else {
+            v.rep.at(
+                span,
+                "a state-attribute override needs `year` and `value`",
+                None,
+            );
+            return None;
+        };
+        let Some(source) = r.source.clone() else {
+            v.rep.at(
+                span,
+                "an override of a figure needs `source`",
+                Some("every figure carries its source".into()),
+            );
+            return None;
+        };
+        return Some(Override::StateAttribute {
+            state: state?,
+            attribute: attribute?,
+            year,
+            value,
+            source,
+        });
+    }
+    if let Some(p) = &r.remove_provision {
+        let a = alliance_id(v, &r.alliance)?;
+        if v.world.alliances[&a].provision(p.get_ref()).is_none() {
+            v.rep.at(
+                p.span(),
+                format!("{a} has no provision `{}`", p.get_ref()),
+                None,
+            );
+            return None;
+        }
+        return Some(Override::RemoveProvision {
+            alliance: a,
+            provision: p.get_ref().clone(),
+        });
+    }
+    if let Some(l) = &r.leading_power {
+        let a = alliance_id(v, &r.alliance)?;
+        let state = if l.get_ref().is_empty() {
+            None
+        } else {
+            Some(v.state(l)?)
+        };
+        return Some(Override::LeadingPower { alliance: a, state });
+    }
+    if let (Some(organ), Some(rule)) = (&r.organ, &r.rule) {
+        let a = alliance_id(v, &r.alliance)?;
+        if v.world.alliances[&a].organ(organ.get_ref()).is_none() {
+            v.rep.at(
+                organ.span(),
+                format!("{a} has no organ `{}`", organ.get_ref()),
+                None,
+            );
+            return None;
+        }
+        return Some(Override::OrganRule {
+            alliance: a,
+            organ: organ.get_ref().clone(),
+            rule: rule.get_ref().clone(),
+        });
+    }
+    if let Some(rel) = &r.relation {
+        let rr = rel.get_ref();
+        for p in &rr.parties {
+            if !v.world.states.contains_key(p) {
+                v.rep.at(
+                    rel.span(),
+                    format!("relation names unknown state `{p}`"),
+                    Some(known_states(v.world)),
+                );
+                return None;
+            }
+        }
+        return Some(Override::Relation(rr.clone()));
+    }
+    v.rep.at(
+        span,
+        "this override says nothing the format knows",
+        Some("use attribute+state+year+value+source, remove_provision, leading_power, organ+rule or relation (docs/scenario-format.md)".into()),
+    );
+    None
+}

@@ -1,0 +1,229 @@
+//! Alliances as data, one schema for all: the instruments (treaties, charters,
+//! agreements, protocols), their provisions as rules with citations, the organs
+//! and their decision rules, the chair's rotation, membership history and the
+//! standing forces with pledged contingents. The CSTO and NATO both load on it.
+
+use crate::date::Date;
+use crate::state::StateCode;
+use crate::treaty::Provision;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A legal instrument of the alliance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    pub id: String,
+    pub title: String,
+    pub signed: Date,
+    pub in_force: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How an organ decides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DecisionRule {
+    /// Consensus: a formal objection by any member blocks. With `limited_format`, a
+    /// member may abstain ("not participate, but not object") and the decision
+    /// passes among the others.
+    Consensus {
+        #[serde(default)]
+        limited_format: bool,
+    },
+    /// A qualified or simple majority of members (share of members needed).
+    Majority { share: f64 },
+}
+
+/// An organ of the alliance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organ {
+    pub id: String,
+    pub name: String,
+    /// Who sits in it ("heads of state", "foreign ministers").
+    pub composition: String,
+    pub rule: DecisionRule,
+    /// What it decides (free text, for reports).
+    #[serde(default)]
+    pub decides: Vec<String>,
+    pub source: String,
+}
+
+/// A state's membership: joined, and where applicable left or suspended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    pub state: StateCode,
+    pub joined: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Date>,
+    /// Periods of suspension (participation suspended by the council).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspended: Vec<Period>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A closed or open interval of dates, `[from, until)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+impl Period {
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && self.until.is_none_or(|u| d < u)
+    }
+
+    pub fn overlaps(&self, other: &Period) -> bool {
+        let a_end = self.until.map(Date::days_since_epoch).unwrap_or(i64::MAX);
+        let b_end = other.until.map(Date::days_since_epoch).unwrap_or(i64::MAX);
+        self.from.days_since_epoch() < b_end && other.from.days_since_epoch() < a_end
+    }
+}
+
+/// Who chairs the alliance's highest organ in a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chair {
+    pub state: StateCode,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    pub source: String,
+}
+
+/// A pledged national contingent of a standing force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contingent {
+    pub state: StateCode,
+    pub troops: f64,
+    pub year: i32,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A standing (or pre-designated) multinational force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Force {
+    pub id: String,
+    pub name: String,
+    /// What it is for: "peacekeeping", "rapid_reaction", "regional".
+    pub role: String,
+    pub created: Date,
+    /// Total strength where a source gives one (it may differ from the pledges' sum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<f64>,
+    #[serde(default)]
+    pub contingents: Vec<Contingent>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An alliance: treaty, organs, members, forces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alliance {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    /// The leading power, if the alliance has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leading_power: Option<StateCode>,
+    /// The organ that decides on the use of collective forces.
+    pub deciding_organ: String,
+    /// Non-state trade partners that move with this alliance ("EU" for NATO): trade
+    /// with them counts as exposure to this alliance's members.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associated: Vec<String>,
+    pub instruments: Vec<Instrument>,
+    pub provisions: Vec<Provision>,
+    pub organs: Vec<Organ>,
+    #[serde(default)]
+    pub chairs: Vec<Chair>,
+    pub members: Vec<Membership>,
+    #[serde(default)]
+    pub forces: Vec<Force>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Alliance {
+    /// Whether `state` is a member (joined, not left) on `date`. Suspended members
+    /// are still members; see [`Alliance::is_participating`].
+    pub fn is_member(&self, state: &str, date: Date) -> bool {
+        self.members
+            .iter()
+            .any(|m| m.state == state && m.joined <= date && m.left.is_none_or(|l| date < l))
+    }
+
+    /// Whether `state` is a member whose participation is not suspended on `date`.
+    pub fn is_participating(&self, state: &str, date: Date) -> bool {
+        self.members.iter().any(|m| {
+            m.state == state
+                && m.joined <= date
+                && m.left.is_none_or(|l| date < l)
+                && !m.suspended.iter().any(|p| p.contains(date))
+        })
+    }
+
+    /// The members on `date`, in the order of the data file.
+    pub fn members_on(&self, date: Date) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .members
+            .iter()
+            .filter(|m| m.joined <= date && m.left.is_none_or(|l| date < l))
+            .map(|m| m.state.as_str())
+            .collect();
+        v.dedup();
+        v
+    }
+
+    pub fn organ(&self, id: &str) -> Option<&Organ> {
+        self.organs.iter().find(|o| o.id == id)
+    }
+
+    /// The chair on `date`, if the data know it.
+    pub fn chair_on(&self, date: Date) -> Option<&Chair> {
+        self.chairs
+            .iter()
+            .find(|c| c.from <= date && c.until.is_none_or(|u| date < u))
+    }
+
+    /// The provisions in force on `date`.
+    pub fn provisions_in_force(&self, date: Date) -> impl Iterator<Item = &Provision> {
+        self.provisions
+            .iter()
+            .filter(move |p| p.in_force.contains(date))
+    }
+
+    pub fn provision(&self, id: &str) -> Option<&Provision> {
+        self.provisions.iter().find(|p| p.id == id)
+    }
+
+    /// The pledged contingent of `state` to the forces with role `role`, latest pledge.
+    pub fn pledged(&self, state: &str, role: &str) -> f64 {
+        self.forces
+            .iter()
+            .filter(|f| f.role == role)
+            .flat_map(|f| f.contingents.iter())
+            .filter(|c| c.state == state)
+            .max_by_key(|c| c.year)
+            .map(|c| c.troops)
+            .unwrap_or(0.0)
+    }
+}

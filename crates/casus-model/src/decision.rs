@@ -1,0 +1,741 @@
+//! Members as agents. Each member answers a request by choosing a stance —
+//! send forces, support without forces, abstain, or formally object — with a
+//! logit (softmax) over utilities that are sums of named terms. Every term is
+//! computed from the treaty determination and the states' data, never from a
+//! state's name; the weights are the global [`Params`]. A member with a crisis
+//! decides, with the same machinery, whether to ask the alliance at all.
+//!
+//! Grounding (see `shared/domain/published-models.md`): the obligation term is the
+//! treaty engine's output; dependence on and the wish of the leading power follow
+//! asymmetric-alliance arguments (Morrow's autonomy–security trade-off); shared
+//! threat, cost relative to capacity and commitments elsewhere follow the
+//! alliance-reliability findings (Leeds 2003; Berkemeier & Fuhrmann 2018: power
+//! shifts and costs reduce honouring); fear of abandonment versus entrapment is
+//! Snyder (1984); exposure to outside partners and sanctions is the cost side of
+//! the autonomy trade-off; regime security is the precedent interest of
+//! autocracies in defeating "colour revolutions" (the seed's Putin statement).
+
+use crate::Date;
+use crate::alliance::Alliance;
+use crate::dynamics::Memory;
+use crate::event::{Ask, EventKind, Involvement};
+use crate::params::Params;
+use crate::scenario::World;
+use crate::state::{RelationKind, StateCode};
+use crate::treaty::{Action, Determination, ObligationKind, Requirement, Verdict};
+use serde::Serialize;
+
+/// A member's answer to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    /// Support with forces.
+    Forces,
+    /// Support without forces (votes for, political or material support).
+    Support,
+    /// Abstain: take no part, but do not object (a limited-format decision can pass).
+    Abstain,
+    /// Formal objection: blocks a consensus decision.
+    Object,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 4] = [
+        Stance::Forces,
+        Stance::Support,
+        Stance::Abstain,
+        Stance::Object,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stance::Forces => "forces",
+            Stance::Support => "support",
+            Stance::Abstain => "abstain",
+            Stance::Object => "object",
+        }
+    }
+}
+
+/// The crisis a decision is about, reduced to what the decision model reads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Crisis {
+    /// Who would be helped.
+    pub requester: StateCode,
+    /// Against whom the help would act (none for unrest or mediation).
+    pub adversary: Option<StateCode>,
+    /// Where forces would go.
+    pub theatre: StateCode,
+    pub asks: Ask,
+    /// A formal request to the alliance (it then goes to the council).
+    pub formal: bool,
+    /// Unrest with this claimed involvement (`None` if not unrest).
+    pub unrest: Option<Involvement>,
+    /// Troops asked for, if stated.
+    pub troops: Option<f64>,
+}
+
+impl Crisis {
+    /// Derive the decision's view of a crisis event and (optional) request.
+    pub fn from_events(crisis: &EventKind, request: Option<&EventKind>) -> Option<Crisis> {
+        let (victim, adversary, theatre, unrest) = match crisis {
+            EventKind::ExternalAggression {
+                aggressor,
+                target,
+                territory_of,
+                ..
+            } => (
+                target.clone(),
+                aggressor.clone(),
+                territory_of.clone(),
+                None,
+            ),
+            EventKind::InternalUnrest {
+                state,
+                external_involvement,
+                ..
+            } => (
+                state.clone(),
+                None,
+                state.clone(),
+                Some(*external_involvement),
+            ),
+            EventKind::IntraMemberConflict {
+                parties,
+                territory_of,
+                ..
+            } => {
+                let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
+                let other = if on == parties[0] {
+                    &parties[1]
+                } else {
+                    &parties[0]
+                };
+                (on.clone(), Some(other.clone()), on, None)
+            }
+            EventKind::OutOfAreaWar {
+                member,
+                against,
+                territory_of,
+                ..
+            } => (
+                member.clone(),
+                Some(against.clone()),
+                territory_of.clone(),
+                None,
+            ),
+            _ => return None,
+        };
+        match request {
+            Some(EventKind::Request {
+                requester,
+                asks,
+                formal,
+                territory_of,
+                troops,
+                ..
+            }) => Some(Crisis {
+                requester: requester.clone(),
+                adversary: adversary.filter(|a| a != requester),
+                theatre: territory_of.clone(),
+                asks: *asks,
+                formal: *formal,
+                unrest,
+                troops: *troops,
+            }),
+            _ => Some(Crisis {
+                requester: victim,
+                adversary,
+                theatre,
+                asks: Ask::Forces,
+                formal: true,
+                unrest,
+                troops: None,
+            }),
+        }
+    }
+}
+
+/// The raw value of each term (before weighting), for one member and one request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Terms {
+    pub obligation: f64,
+    pub leader_wish: f64,
+    pub shared_threat: f64,
+    pub regime_security: f64,
+    pub trust: f64,
+    pub abandonment: f64,
+    pub stake: f64,
+    pub western_exposure: f64,
+    pub adversary_ties: f64,
+    pub legality: f64,
+    pub self_target: f64,
+    pub cost: f64,
+    pub entrapment: f64,
+}
+
+/// A member's decision with everything needed to check it by hand.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberDecision {
+    pub state: StateCode,
+    pub terms: Terms,
+    /// Each term times its weight, as it enters the net benefit (sign included).
+    pub contributions: Vec<(String, f64)>,
+    /// Net benefit of the collective action to this member.
+    pub benefit: f64,
+    /// Utility of each stance (forces, support, abstain, object); `None` if infeasible.
+    pub utilities: [Option<f64>; 4],
+    /// Choice probabilities in the same order.
+    pub probabilities: [f64; 4],
+    /// Troops it would send if it chooses forces.
+    pub contribution: f64,
+}
+
+impl MemberDecision {
+    pub fn p(&self, s: Stance) -> f64 {
+        self.probabilities[s as usize]
+    }
+
+    /// Expected position on the request: forces 1, support ½, abstain 0, object −1.
+    pub fn expected_position(&self) -> f64 {
+        self.p(Stance::Forces) + 0.5 * self.p(Stance::Support) - self.p(Stance::Object)
+    }
+}
+
+/// Softmax over the feasible options.
+pub fn logit(utilities: &[Option<f64>]) -> Vec<f64> {
+    let max = utilities
+        .iter()
+        .flatten()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = utilities
+        .iter()
+        .map(|u| u.map_or(0.0, |u| (u - max).exp()))
+        .collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| e / total).collect()
+}
+
+/// Read-only facts about states on a date.
+pub struct Facts<'a> {
+    pub world: &'a World,
+    pub alliance: &'a Alliance,
+    pub date: Date,
+    pub memory: &'a Memory,
+    pub params: &'a Params,
+}
+
+impl<'a> Facts<'a> {
+    fn year(&self) -> i32 {
+        self.date.year
+    }
+
+    pub fn spending(&self, s: &str) -> f64 {
+        self.world
+            .states
+            .get(s)
+            .and_then(|st| st.defence_spending_usd.value_at(self.year()))
+            .unwrap_or(0.0)
+    }
+
+    pub fn active(&self, s: &str) -> f64 {
+        self.world
+            .states
+            .get(s)
+            .and_then(|st| st.active_personnel.value_at(self.year()))
+            .unwrap_or(0.0)
+    }
+
+    /// Active personnel not committed elsewhere.
+    pub fn available(&self, s: &str) -> f64 {
+        (self.active(s) - self.memory.committed_of(s)).max(0.0)
+    }
+
+    /// The participating members on the date.
+    pub fn members(&self) -> Vec<&'a str> {
+        self.alliance
+            .members_on(self.date)
+            .into_iter()
+            .filter(|m| self.alliance.is_participating(m, self.date))
+            .collect()
+    }
+
+    /// Share of the alliance's military spending held by `s`.
+    pub fn spending_share(&self, s: &str) -> f64 {
+        let total: f64 = self.members().iter().map(|m| self.spending(m)).sum();
+        if total > 0.0 {
+            self.spending(s) / total
+        } else {
+            0.0
+        }
+    }
+
+    fn related(&self, kind: RelationKind, a: &str, b: &str) -> bool {
+        self.world.related(kind, a, b, self.date)
+    }
+
+    /// How much `client` depends on `patron`: the mean of (a) the patron's troops on
+    /// the client's soil relative to the client's own forces (×4, capped at 1),
+    /// (b) the client's trade share with the patron, (c) a bilateral defence treaty.
+    pub fn dependence(&self, client: &str, patron: &str) -> f64 {
+        let Some(c) = self.world.states.get(client) else {
+            return 0.0;
+        };
+        let own = self.active(client);
+        let troops = c.hosted_troops_of(patron, self.year());
+        let a = if own > 0.0 {
+            (4.0 * troops / own).min(1.0)
+        } else {
+            0.0
+        };
+        let b = c.trade_share_with(self.year(), |p| p == patron).min(1.0);
+        let t = if self.related(RelationKind::DefenceTreaty, client, patron) {
+            1.0
+        } else {
+            0.0
+        };
+        (a + b + t) / 3.0
+    }
+
+    /// Members of other alliances in the world (and their associated partners):
+    /// the outside bloc whose sanctions and markets a member weighs.
+    fn outside(&self, partner: &str) -> bool {
+        self.world
+            .alliances
+            .values()
+            .filter(|a| a.id != self.alliance.id)
+            .any(|a| a.associated.iter().any(|x| x == partner) || a.is_member(partner, self.date))
+    }
+
+    /// Trade share with the outside bloc.
+    pub fn outside_exposure(&self, s: &str) -> f64 {
+        self.world
+            .states
+            .get(s)
+            .map(|st| st.trade_share_with(self.year(), |p| self.outside(p)))
+            .unwrap_or(0.0)
+            .min(1.0)
+    }
+
+    /// Whether helping `requester` against `adversary` risks outside sanctions:
+    /// the requester is sanctioned by an outside state, or the adversary is a
+    /// partner of one.
+    pub fn sanction_risk(&self, requester: &str, adversary: Option<&str>) -> f64 {
+        let sanctioned = self.world.relations.iter().any(|r| {
+            r.kind == RelationKind::Sanctions
+                && r.parties[1] == requester
+                && r.in_force(self.date)
+                && self.outside(&r.parties[0])
+        });
+        let backed = adversary.is_some_and(|a| {
+            self.world.relations.iter().any(|r| {
+                matches!(
+                    r.kind,
+                    RelationKind::Partnership | RelationKind::DefenceTreaty
+                ) && r.in_force(self.date)
+                    && r.parties.iter().any(|p| p == a)
+                    && r.parties.iter().any(|p| p != a && self.outside(p))
+            })
+        });
+        if sanctioned || backed { 1.0 } else { 0.0 }
+    }
+
+    /// The strongest military spender among the adversary and its partners and
+    /// treaty allies, relative to the leading power's spending (0–2).
+    pub fn entrapment(&self, adversary: &str) -> f64 {
+        let mut strongest = self.spending(adversary);
+        for r in &self.world.relations {
+            if matches!(
+                r.kind,
+                RelationKind::Partnership | RelationKind::DefenceTreaty
+            ) && r.in_force(self.date)
+                && r.parties.iter().any(|p| p == adversary)
+            {
+                for p in &r.parties {
+                    if p != adversary && !self.alliance.is_member(p, self.date) {
+                        strongest = strongest.max(self.spending(p));
+                    }
+                }
+            }
+        }
+        let leader = self
+            .alliance
+            .leading_power
+            .as_deref()
+            .map(|l| self.spending(l))
+            .unwrap_or(0.0);
+        let base = leader.max(
+            self.members()
+                .iter()
+                .map(|m| self.spending(m))
+                .fold(0.0, f64::max),
+        );
+        if base > 0.0 {
+            (strongest / base).min(2.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// The troops `s` would send: its share of the alliance's pledges to the rapid
+    /// reaction forces, applied to the strength of the force the request calls for,
+    /// bounded by its available personnel.
+    pub fn pool(&self, s: &str, asks: Ask) -> f64 {
+        let role = match asks {
+            Ask::Peacekeepers => "peacekeeping",
+            Ask::Forces => "rapid_reaction",
+            _ => return 0.0,
+        };
+        let total_pledged: f64 = self
+            .members()
+            .iter()
+            .map(|m| self.alliance.pledged(m, "rapid_reaction"))
+            .sum();
+        let strength = self
+            .alliance
+            .forces
+            .iter()
+            .filter(|f| f.role == role)
+            .filter_map(|f| f.strength)
+            .fold(0.0, f64::max);
+        if total_pledged <= 0.0 || strength <= 0.0 {
+            return 0.0;
+        }
+        let share = self.alliance.pledged(s, "rapid_reaction") / total_pledged;
+        (share * strength).min(self.available(s)).max(0.0)
+    }
+
+    /// The size a deployment must reach to be viable.
+    pub fn required_force(&self, crisis: &Crisis) -> f64 {
+        let role = if crisis.asks == Ask::Peacekeepers {
+            "peacekeeping"
+        } else {
+            "rapid_reaction"
+        };
+        let strength = self
+            .alliance
+            .forces
+            .iter()
+            .filter(|f| f.role == role)
+            .filter_map(|f| f.strength)
+            .fold(0.0, f64::max);
+        let vs_adversary = crisis
+            .adversary
+            .as_deref()
+            .map(|a| self.params.adversary_force_share * self.active(a))
+            .unwrap_or(0.0);
+        (self.params.viable_force_share * strength).max(vs_adversary)
+    }
+}
+
+/// The treaty's legality concern for the requested action: 1 if not permitted,
+/// ½ if left to the members' judgement, 0 if permitted.
+fn legality(det: &Determination, crisis: &Crisis) -> f64 {
+    let action = match crisis.asks {
+        Ask::Forces => Action::Deployment,
+        Ask::Peacekeepers => Action::Peacekeeping,
+        _ => return 0.0,
+    };
+    let v = det
+        .actions
+        .iter()
+        .find(|a| a.action == action && a.territory_of == crisis.theatre);
+    match v.map(|v| &v.verdict) {
+        None => 0.0,
+        Some(Verdict::Forbidden { .. }) => 1.0,
+        Some(verdict @ Verdict::Permitted { conditions }) => {
+            if !verdict.open() {
+                1.0
+            } else if conditions.iter().any(|c| {
+                c.met.is_none() && !matches!(c.requirement, Requirement::DecisionOf { .. })
+            }) {
+                0.5
+            } else {
+                0.0
+            }
+        }
+    }
+}
+
+/// The strength of the obligation owed to the requester: active collective
+/// defence 1, active assistance ½, consultations ¼, nothing 0.
+pub fn obligation_strength(det: &Determination, requester: &str) -> f64 {
+    let owed = |k: ObligationKind| {
+        det.obligations
+            .iter()
+            .any(|o| o.kind == k && o.owed_to.as_deref() == Some(requester) && o.active())
+    };
+    if owed(ObligationKind::CollectiveDefence) {
+        1.0
+    } else if owed(ObligationKind::Assist) {
+        0.5
+    } else if owed(ObligationKind::Consult) {
+        0.25
+    } else {
+        0.0
+    }
+}
+
+/// The terms of `member`'s decision on `crisis`. `leader_position` is the leading
+/// power's expected position (−1…1), `None` when `member` is the leader.
+pub fn terms(
+    f: &Facts,
+    det: &Determination,
+    crisis: &Crisis,
+    member: &str,
+    leader_position: Option<f64>,
+) -> Terms {
+    let p = f.params;
+    let me = f.world.states.get(member);
+    let region = me.map(|s| s.region);
+    let theatre_region = f.world.states.get(&crisis.theatre).map(|s| s.region);
+    let adv = crisis.adversary.as_deref();
+    let shared = {
+        let dispute =
+            adv.is_some_and(|a| a != member && f.related(RelationKind::Dispute, member, a));
+        let near = region.is_some() && region == theatre_region && member != crisis.theatre;
+        let s: f64 = if dispute { 1.0 } else { 0.0 } + if near { 0.5 } else { 0.0 };
+        s.min(1.0)
+    };
+    let leader = f.alliance.leading_power.as_deref();
+    let leader_wish = match leader_position {
+        Some(pos) => {
+            let patron = leader.unwrap_or("");
+            let pressure = f.spending_share(patron);
+            pos * pressure * f.dependence(member, patron)
+        }
+        None => 0.0,
+    };
+    let regime_security = match crisis.unrest {
+        Some(inv) => {
+            let free = me
+                .and_then(|s| s.freedom_score.value_at(f.date.year))
+                .unwrap_or(50.0);
+            let autocracy = (1.0 - free / 100.0).clamp(0.0, 1.0);
+            if inv == Involvement::None {
+                0.5 * autocracy
+            } else {
+                autocracy
+            }
+        }
+        None => 0.0,
+    };
+    let own_disputes = f.world.relations.iter().any(|r| {
+        r.kind == RelationKind::Dispute
+            && r.in_force(f.date)
+            && r.parties.iter().any(|x| x == member)
+            && r.parties
+                .iter()
+                .any(|x| x != member && !f.alliance.is_member(x, f.date))
+    });
+    let obligation = obligation_strength(det, &crisis.requester);
+    let abandonment = if own_disputes && obligation > 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    let adversary_ties = adv.is_some_and(|a| {
+        f.related(RelationKind::Partnership, member, a)
+            || f.related(RelationKind::DefenceTreaty, member, a)
+    });
+    let available = f.available(member);
+    let pool = f.pool(member, crisis.asks);
+    let overstretch = {
+        let active = f.active(member);
+        if active > 0.0 {
+            (f.memory.committed_of(member) / active).min(1.0)
+        } else {
+            0.0
+        }
+    };
+    let cost = if available > 0.0 {
+        (10.0 * pool / available).min(5.0) + overstretch
+    } else {
+        5.0
+    };
+    Terms {
+        obligation,
+        leader_wish,
+        shared_threat: shared,
+        regime_security,
+        trust: f.memory.trust_of(member, p) - 0.5,
+        abandonment,
+        stake: f.dependence(&crisis.requester, member),
+        western_exposure: f.outside_exposure(member) * f.sanction_risk(&crisis.requester, adv),
+        adversary_ties: if adversary_ties { 1.0 } else { 0.0 },
+        legality: legality(det, crisis),
+        self_target: if adv == Some(member) { 1.0 } else { 0.0 },
+        cost,
+        entrapment: adv.map(|a| f.entrapment(a)).unwrap_or(0.0),
+    }
+}
+
+/// Weighted contributions to the net benefit, named.
+fn contributions(t: &Terms, p: &Params) -> Vec<(String, f64)> {
+    vec![
+        ("obligation".into(), p.obligation * t.obligation),
+        ("leader_wish".into(), p.leader_wish * t.leader_wish),
+        ("shared_threat".into(), p.shared_threat * t.shared_threat),
+        (
+            "regime_security".into(),
+            p.regime_security * t.regime_security,
+        ),
+        ("trust".into(), p.trust * t.trust),
+        ("abandonment".into(), p.abandonment * t.abandonment),
+        ("stake".into(), p.stake * t.stake),
+        (
+            "western_exposure".into(),
+            -p.western_exposure * t.western_exposure,
+        ),
+        (
+            "adversary_ties".into(),
+            -p.adversary_ties * t.adversary_ties,
+        ),
+        ("legality".into(), -p.legality * t.legality),
+        ("self_target".into(), -p.self_target * t.self_target),
+    ]
+}
+
+/// A member's decision on a request.
+pub fn decide(
+    f: &Facts,
+    det: &Determination,
+    crisis: &Crisis,
+    member: &str,
+    leader_position: Option<f64>,
+) -> MemberDecision {
+    let p = f.params;
+    let t = terms(f, det, crisis, member, leader_position);
+    let contributions = contributions(&t, p);
+    let benefit: f64 = contributions.iter().map(|(_, v)| v).sum();
+    let pool = f.pool(member, crisis.asks);
+    let forces_feasible = matches!(crisis.asks, Ask::Forces | Ask::Peacekeepers) && pool >= 1.0;
+    let u_forces = benefit - p.cost * t.cost - p.entrapment * t.entrapment + p.forces_constant;
+    let utilities = [
+        forces_feasible.then_some(u_forces),
+        Some(p.support_share * benefit),
+        Some(0.0),
+        Some(-benefit - p.objection_cost),
+    ];
+    let probs = logit(&utilities);
+    MemberDecision {
+        state: member.to_string(),
+        terms: t,
+        contributions,
+        benefit,
+        utilities,
+        probabilities: [probs[0], probs[1], probs[2], probs[3]],
+        contribution: if forces_feasible { pool } else { 0.0 },
+    }
+}
+
+/// Every deciding member's decision: the leading power first (its expected
+/// position is the wish the others weigh), then the others in data order. The
+/// requester does not decide on its own request.
+pub fn decide_all(f: &Facts, det: &Determination, crisis: &Crisis) -> Vec<MemberDecision> {
+    let leader = f.alliance.leading_power.clone();
+    let mut out = Vec::new();
+    let mut leader_position = None;
+    if let Some(l) = &leader {
+        if *l == crisis.requester {
+            leader_position = Some(1.0);
+        } else if f.members().contains(&l.as_str()) {
+            let d = decide(f, det, crisis, l, None);
+            leader_position = Some(d.expected_position());
+            out.push(d);
+        }
+    }
+    for m in f.members() {
+        if Some(m) == leader.as_deref() || m == crisis.requester {
+            continue;
+        }
+        out.push(decide(f, det, crisis, m, leader_position.or(Some(0.0))));
+    }
+    out
+}
+
+/// A member's choice whether to ask the alliance for help with its crisis.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AskDecision {
+    pub state: StateCode,
+    /// How badly it needs help: the adversary's share of the two sides' military
+    /// spending, or for unrest the claimed outside involvement.
+    pub need: f64,
+    /// What the allies could add: their share of alliance spending without the asker.
+    pub expected_help: f64,
+    /// The asker's own share of alliance spending (asking shows weakness).
+    pub prestige: f64,
+    pub obligation: f64,
+    pub trust: f64,
+    pub utility_ask: f64,
+    pub p_ask: f64,
+}
+
+/// Whether the member in a crisis asks the alliance (its utility against not asking).
+pub fn decide_ask(f: &Facts, det_if_asked: &Determination, crisis: &Crisis) -> AskDecision {
+    let p = f.params;
+    let me = crisis.requester.as_str();
+    let need = match (&crisis.adversary, crisis.unrest) {
+        (Some(a), _) => {
+            let (sa, sm) = (f.spending(a), f.spending(me));
+            if sa + sm > 0.0 { sa / (sa + sm) } else { 0.5 }
+        }
+        (None, Some(Involvement::None)) => 0.25,
+        (None, Some(_)) => 0.75,
+        (None, None) => 0.0,
+    };
+    let prestige = f.spending_share(me);
+    let expected_help = 1.0 - prestige;
+    let obligation = obligation_strength(det_if_asked, me);
+    let trust = f.memory.trust_of(me, p) - 0.5;
+    let u = p.ask_help * need * expected_help - p.ask_prestige * prestige
+        + p.obligation * obligation
+        + p.trust * trust
+        + p.ask_constant;
+    let probs = logit(&[Some(u), Some(0.0)]);
+    AskDecision {
+        state: me.to_string(),
+        need,
+        expected_help,
+        prestige,
+        obligation,
+        trust,
+        utility_ask: u,
+        p_ask: probs[0],
+    }
+}
+
+/// A member's choice whether to sign a summit declaration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SignDecision {
+    pub state: StateCode,
+    pub trust: f64,
+    pub grievance: f64,
+    pub leader_wish: f64,
+    pub utility_sign: f64,
+    pub p_sign: f64,
+}
+
+pub fn decide_sign(f: &Facts, member: &str) -> SignDecision {
+    let p = f.params;
+    let leader = f.alliance.leading_power.as_deref().unwrap_or("");
+    let leader_wish = if member == leader {
+        0.0
+    } else {
+        f.spending_share(leader) * f.dependence(member, leader)
+    };
+    let trust = f.memory.trust_of(member, p) - 0.5;
+    let grievance = f.memory.grievance_of(member);
+    let u =
+        p.sign_constant + p.trust * trust + p.leader_wish * leader_wish - p.grievance * grievance;
+    let probs = logit(&[Some(u), Some(0.0)]);
+    SignDecision {
+        state: member.to_string(),
+        trust,
+        grievance,
+        leader_wish,
+        utility_sign: u,
+        p_sign: probs[0],
+    }
+}

@@ -1,0 +1,120 @@
+//! Alliance dynamics: the state carried from one event to the next within a run.
+//! Each member's trust in the alliance, its grievances (help received short of
+//! what it asked and was owed: Snyder's abandonment), and the personnel each
+//! state has committed elsewhere (wars, capability shocks). Updates are pure
+//! functions of what happened; nothing moves without an event that explains it.
+
+use crate::params::Params;
+use crate::state::StateCode;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The response ladder of an alliance, lowest to highest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Nothing collective.
+    None,
+    /// Statements, consultations, calls for a ceasefire.
+    Statement,
+    /// Fact-finding or observer mission, advisers, equipment.
+    Mission,
+    /// Forces sent.
+    Deployment,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::None,
+        Outcome::Statement,
+        Outcome::Mission,
+        Outcome::Deployment,
+    ];
+
+    pub fn rung(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::None => "none",
+            Outcome::Statement => "statement",
+            Outcome::Mission => "mission",
+            Outcome::Deployment => "deployment",
+        }
+    }
+}
+
+/// Why a member's trust changed: every change carries its cause.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrustChange {
+    pub state: StateCode,
+    pub event: String,
+    pub delta: f64,
+    pub because: String,
+}
+
+/// The dynamic state of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
+pub struct Memory {
+    /// Trust in the alliance, 0–1.
+    pub trust: BTreeMap<StateCode, f64>,
+    /// Accumulated grievance (rungs owed but not given, weighted by obligation).
+    pub grievance: BTreeMap<StateCode, f64>,
+    /// Personnel committed elsewhere.
+    pub committed: BTreeMap<StateCode, f64>,
+    /// Every trust change with its cause.
+    pub log: Vec<TrustChange>,
+}
+
+impl Memory {
+    pub fn trust_of(&self, s: &str, p: &Params) -> f64 {
+        self.trust.get(s).copied().unwrap_or(p.initial_trust)
+    }
+
+    pub fn grievance_of(&self, s: &str) -> f64 {
+        self.grievance.get(s).copied().unwrap_or(0.0)
+    }
+
+    pub fn committed_of(&self, s: &str) -> f64 {
+        self.committed.get(s).copied().unwrap_or(0.0)
+    }
+
+    /// Personnel committed elsewhere: a war or a capability shock.
+    pub fn commit(&mut self, s: &str, personnel: f64) {
+        let c = self.committed.entry(s.to_string()).or_insert(0.0);
+        *c = (*c + personnel).max(0.0);
+    }
+
+    /// The requester got `got` where it asked for `asked` and was owed `owed`
+    /// (the obligation's strength, 0–1). The shortfall is a grievance and costs trust.
+    pub fn answered(
+        &mut self,
+        requester: &str,
+        event: &str,
+        asked: Outcome,
+        got: Outcome,
+        owed: f64,
+        p: &Params,
+    ) {
+        let shortfall = asked.rung().saturating_sub(got.rung()) as f64;
+        if shortfall == 0.0 || owed == 0.0 {
+            return;
+        }
+        let weighted = shortfall * owed;
+        *self.grievance.entry(requester.to_string()).or_insert(0.0) += weighted;
+        let before = self.trust_of(requester, p);
+        let after = (before - p.trust_loss * weighted).clamp(0.0, 1.0);
+        self.trust.insert(requester.to_string(), after);
+        self.log.push(TrustChange {
+            state: requester.to_string(),
+            event: event.to_string(),
+            delta: after - before,
+            because: format!(
+                "asked for {} and was owed it (obligation {owed:.2}), got {}",
+                asked.name(),
+                got.name()
+            ),
+        });
+    }
+}

@@ -1,0 +1,197 @@
+//! Events: the typed, dated happenings a scenario's timeline is made of. A crisis
+//! (aggression, unrest, a conflict between members, a member's war outside the
+//! treaty area) is analysed by the treaty engine; a request asks the alliance to
+//! act on a crisis; summits, exercises, membership changes and capability shocks
+//! change the political state the members decide from.
+
+use crate::date::Date;
+use crate::state::StateCode;
+use serde::Serialize;
+
+/// How far outside involvement in domestic unrest is claimed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Involvement {
+    /// Purely domestic.
+    None,
+    /// Claimed by the government concerned ("terrorists trained abroad"), not established.
+    Claimed,
+    /// Established by evidence the scenario author accepts.
+    Established,
+}
+
+/// What a request asks the alliance (or a state) for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ask {
+    /// Joint consultations (CST Art. 2).
+    Consultations,
+    /// Political support: a statement, a condemnation of the aggressor.
+    PoliticalSupport,
+    /// Assistance short of troops: equipment, advisers, a mission.
+    Assistance,
+    /// Collective peacekeeping forces.
+    Peacekeepers,
+    /// Armed forces to fight or to hold ground.
+    Forces,
+}
+
+/// A change in a state's membership or participation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipChange {
+    Join,
+    /// Formal notice of withdrawal (takes effect after the notice period).
+    WithdrawalNotice,
+    Suspension,
+    /// Unilateral "freeze" of participation (no legal basis in the CSTO texts).
+    Freeze,
+    Unfreeze,
+}
+
+/// The kind-specific content of an event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// An armed attack on `target`, fought on the recognised territory of `territory_of`.
+    ExternalAggression {
+        aggressor: Option<StateCode>,
+        /// A non-state attacker ("al-Qaeda"), when there is no state aggressor.
+        aggressor_non_state: Option<String>,
+        target: StateCode,
+        territory_of: StateCode,
+        /// Deaths reported in the first days; a measure of severity.
+        casualties: Option<f64>,
+    },
+    /// Domestic unrest in `state`.
+    InternalUnrest {
+        state: StateCode,
+        external_involvement: Involvement,
+        casualties: Option<f64>,
+    },
+    /// Armed conflict between two states (for an alliance: between two members).
+    IntraMemberConflict {
+        parties: [StateCode; 2],
+        territory_of: Option<StateCode>,
+        casualties: Option<f64>,
+    },
+    /// A member's war against a non-member, outside the treaty area.
+    OutOfAreaWar {
+        member: StateCode,
+        against: StateCode,
+        territory_of: StateCode,
+        /// Personnel the member commits to the war.
+        personnel_committed: Option<f64>,
+    },
+    /// A request for help, made to an alliance or to a state.
+    Request {
+        requester: StateCode,
+        /// An alliance id ("CSTO") or a state code (a bilateral request).
+        to: String,
+        /// The provision the request invokes, if any ("CST-4").
+        article: Option<String>,
+        asks: Ask,
+        /// The crisis event the request refers to.
+        crisis: String,
+        /// A formal request by the government, or a floated wish or proposal.
+        formal: bool,
+        /// Where the requested forces would go (defaults to the requester's territory).
+        territory_of: StateCode,
+        /// Troops asked for, where stated.
+        troops: Option<f64>,
+        /// A UN Security Council decision authorises the operation.
+        unsc_mandate: bool,
+    },
+    /// A meeting of an alliance organ; `declaration` names the text put up for signature.
+    Summit {
+        host: StateCode,
+        organ: String,
+        declaration: Option<String>,
+    },
+    /// An alliance exercise.
+    Exercise { name: String, host: StateCode },
+    /// A change in membership or participation.
+    Membership {
+        state: StateCode,
+        change: MembershipChange,
+    },
+    /// A change in a state's available capacity (forces committed or freed).
+    CapabilityShock {
+        state: StateCode,
+        /// Personnel committed elsewhere (positive) or freed (negative).
+        personnel_committed: f64,
+    },
+}
+
+/// A dated event of a scenario's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub date: Date,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl EventKind {
+    /// The snake_case name of the kind, as written in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ExternalAggression { .. } => "external_aggression",
+            EventKind::InternalUnrest { .. } => "internal_unrest",
+            EventKind::IntraMemberConflict { .. } => "intra_member_conflict",
+            EventKind::OutOfAreaWar { .. } => "out_of_area_war",
+            EventKind::Request { .. } => "request",
+            EventKind::Summit { .. } => "summit",
+            EventKind::Exercise { .. } => "exercise",
+            EventKind::Membership { .. } => "membership_change",
+            EventKind::CapabilityShock { .. } => "capability_shock",
+        }
+    }
+
+    /// Whether the event is a crisis the treaty engine analyses for obligations.
+    pub fn is_crisis(&self) -> bool {
+        matches!(
+            self,
+            EventKind::ExternalAggression { .. }
+                | EventKind::InternalUnrest { .. }
+                | EventKind::IntraMemberConflict { .. }
+                | EventKind::OutOfAreaWar { .. }
+        )
+    }
+
+    /// The states a crisis directly involves (for member checks and reports).
+    pub fn states(&self) -> Vec<&str> {
+        match self {
+            EventKind::ExternalAggression {
+                aggressor,
+                target,
+                territory_of,
+                ..
+            } => {
+                let mut v = vec![target.as_str(), territory_of.as_str()];
+                v.extend(aggressor.as_deref());
+                v
+            }
+            EventKind::InternalUnrest { state, .. } => vec![state],
+            EventKind::IntraMemberConflict { parties, .. } => vec![&parties[0], &parties[1]],
+            EventKind::OutOfAreaWar {
+                member,
+                against,
+                territory_of,
+                ..
+            } => vec![member, against, territory_of],
+            EventKind::Request {
+                requester,
+                territory_of,
+                ..
+            } => vec![requester, territory_of],
+            EventKind::Summit { host, .. } | EventKind::Exercise { host, .. } => vec![host],
+            EventKind::Membership { state, .. } | EventKind::CapabilityShock { state, .. } => {
+                vec![state]
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! # casus-model
+//!
+//! The core of casus: a collective-security alliance as a system. It owns the
+//! domain types and the pure functions that move data one way:
+//! scenario → events → treaty analysis → member decisions → council outcome →
+//! state update → report data. It performs no IO: it never reads files, the
+//! clock or a global random number generator. Randomness enters only as an
+//! explicit seed.
+
+pub mod alliance;
+pub mod analysis;
+pub mod council;
+pub mod date;
+pub mod decision;
+pub mod dynamics;
+pub mod event;
+pub mod params;
+pub mod provenance;
+pub mod scenario;
+pub mod state;
+pub mod treaty;
+
+pub use date::Date;

@@ -1,0 +1,108 @@
+//! The global parameters of the decision model. One set for every state and
+//! every case: there are no per-state or per-case terms. Their values, units,
+//! meanings and provenance live in `data/parameters.toml`; this module only
+//! names them so the code cannot read a parameter that the file does not define.
+
+use serde::Serialize;
+
+macro_rules! params {
+    ($( $(#[doc = $doc:literal])* $name:ident ),* $(,)?) => {
+        /// The decision model's global parameters (see `data/parameters.toml`).
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        pub struct Params {
+            $( $(#[doc = $doc])* pub $name: f64, )*
+        }
+
+        impl Params {
+            /// Every parameter's name, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// Build from (name, value) pairs; every name must be given exactly once.
+            pub fn from_pairs(pairs: &[(&str, f64)]) -> Result<Params, String> {
+                for (n, _) in pairs {
+                    if !Self::NAMES.contains(n) {
+                        return Err(format!("unknown parameter `{n}`; known: {}", Self::NAMES.join(", ")));
+                    }
+                }
+                let get = |n: &str| -> Result<f64, String> {
+                    let mut it = pairs.iter().filter(|(k, _)| *k == n);
+                    match (it.next(), it.next()) {
+                        (Some((_, v)), None) if v.is_finite() => Ok(*v),
+                        (Some(_), None) => Err(format!("parameter `{n}` is not a finite number")),
+                        (None, _) => Err(format!("parameter `{n}` is missing")),
+                        (Some(_), Some(_)) => Err(format!("parameter `{n}` is given twice")),
+                    }
+                };
+                Ok(Params { $( $name: get(stringify!($name))?, )* })
+            }
+
+            /// (name, value) pairs in declaration order.
+            pub fn pairs(&self) -> Vec<(&'static str, f64)> {
+                vec![$( (stringify!($name), self.$name), )*]
+            }
+
+            /// A copy with one parameter set (for calibration and sensitivity runs).
+            pub fn with(&self, name: &str, value: f64) -> Option<Params> {
+                let mut p = self.clone();
+                match name {
+                    $( stringify!($name) => p.$name = value, )*
+                    _ => return None,
+                }
+                Some(p)
+            }
+        }
+    };
+}
+
+params! {
+    /// Weight of the treaty obligation term (active collective defence = 1).
+    obligation,
+    /// Weight of the leading power's wish, scaled by dependence and its power to press.
+    leader_wish,
+    /// Weight of a shared threat (dispute with the adversary, same region).
+    shared_threat,
+    /// Weight of the regime-security interest in the precedent (internal unrest).
+    regime_security,
+    /// Weight of trust in the requester and the alliance (centred on 0.5).
+    trust,
+    /// Weight of fear of abandonment (the member's own disputes with non-members).
+    abandonment,
+    /// Weight of the member's stake in the requester (the requester's dependence on it).
+    stake,
+    /// Weight of exposure to Western partners when the action risks sanctions.
+    western_exposure,
+    /// Weight of ties to the adversary (partnership or treaty with it).
+    adversary_ties,
+    /// Weight of legality: the treaty does not permit the action (or leaves it to judgement).
+    legality,
+    /// Penalty for joining collective action against oneself (a party to the conflict).
+    self_target,
+    /// Weight of the cost of sending forces relative to available capacity.
+    cost,
+    /// Weight of entrapment: fighting an adversary backed by a stronger power.
+    entrapment,
+    /// Constant utility of sending forces (the bar troops must clear).
+    forces_constant,
+    /// Share of the net benefit a member gets from supporting without forces.
+    support_share,
+    /// Diplomatic cost of a formal objection (breaking consensus).
+    objection_cost,
+    /// Weight of the expected help when a member decides whether to ask the alliance.
+    ask_help,
+    /// Prestige cost of asking, per unit of the asker's share of alliance military spending.
+    ask_prestige,
+    /// Constant utility of asking (the bar a request must clear).
+    ask_constant,
+    /// Constant utility of signing a summit declaration (the consensus default).
+    sign_constant,
+    /// Weight of a grievance (help received short of what was asked and owed).
+    grievance,
+    /// Minimum viable deployment as a share of the collective force's strength.
+    viable_force_share,
+    /// Share of an adversary's active personnel a deployment must match to be viable.
+    adversary_force_share,
+    /// Initial trust of a member in the alliance (0–1).
+    initial_trust,
+    /// Trust lost per rung of the ladder between what was owed and what was given.
+    trust_loss,
+}

@@ -1,0 +1,176 @@
+//! States as data: the dated, sourced attributes of every state the model knows
+//! (members, former members and the other parties in the seeds) and the relations
+//! between them (disputes, partnerships, bilateral defence treaties, sanctions).
+//! The decision model reads these attributes; it never reads a state's code.
+
+use crate::date::Date;
+use crate::provenance::Series;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An ISO 3166-1 alpha-3 code ("ARM", "RUS"); validated against the state list on load.
+pub type StateCode = String;
+
+/// Broad geographic region: used for shared-threat and proximity terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    EasternEurope,
+    SouthCaucasus,
+    CentralAsia,
+    EastAsia,
+    WesternEurope,
+    NorthernEurope,
+    NorthAmerica,
+    MiddleEast,
+}
+
+/// A state with its dated attributes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub code: StateCode,
+    pub name: String,
+    /// Names in other languages of the sources (de, ru), for matching documents.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    pub region: Region,
+    /// Residents.
+    #[serde(default)]
+    pub population: Series,
+    /// GDP at official exchange rate, current US dollars.
+    #[serde(default)]
+    pub gdp_usd: Series,
+    /// Military expenditure, current US dollars.
+    #[serde(default)]
+    pub defence_spending_usd: Series,
+    /// Active military personnel (armed forces; paramilitary noted, not counted).
+    #[serde(default)]
+    pub active_personnel: Series,
+    /// Freedom House "Freedom in the World" aggregate score, 0 (least free) to 100.
+    /// Used as the regime-type indicator for the regime-security term.
+    #[serde(default)]
+    pub freedom_score: Series,
+    /// Trade shares with partners (exports and imports, share of total, 0–1).
+    #[serde(default)]
+    pub trade: Vec<TradeShare>,
+    /// Foreign military facilities on this state's territory.
+    #[serde(default)]
+    pub foreign_bases: Vec<ForeignBase>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Share of a state's trade with one partner ("EU" stands for the European Union).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeShare {
+    pub partner: String,
+    pub year: i32,
+    /// Share of the state's exports going to the partner, 0–1.
+    #[serde(default)]
+    pub exports_share: f64,
+    /// Share of the state's imports coming from the partner, 0–1.
+    #[serde(default)]
+    pub imports_share: f64,
+    pub source: String,
+}
+
+/// A foreign military facility hosted by a state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignBase {
+    /// Whose base it is.
+    pub operator: StateCode,
+    pub name: String,
+    /// Personnel, where a source gives a figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub troops: Option<f64>,
+    /// Year the facility was established (or first documented).
+    pub since: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i32>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What binds or divides two states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// A territorial or border dispute, or a state of hostility.
+    Dispute,
+    /// A declared partnership or alliance short of a defence commitment.
+    Partnership,
+    /// A bilateral treaty with a mutual-assistance clause.
+    DefenceTreaty,
+    /// Sanctions: `parties[0]` sanctions `parties[1]`.
+    Sanctions,
+}
+
+/// A dated relation between two states.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub kind: RelationKind,
+    pub parties: [StateCode; 2],
+    pub name: String,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    /// The mutual-assistance article, for defence treaties ("Art. 2", "Art. 4").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Relation {
+    /// Whether the relation holds on `date`.
+    pub fn in_force(&self, date: Date) -> bool {
+        self.from <= date && self.until.is_none_or(|u| date < u)
+    }
+
+    /// Whether the relation involves both `a` and `b` (in either order).
+    pub fn between(&self, a: &str, b: &str) -> bool {
+        (self.parties[0] == a && self.parties[1] == b)
+            || (self.parties[0] == b && self.parties[1] == a)
+    }
+}
+
+impl State {
+    /// Trade share (mean of export and import shares) with the partners accepted by `is_partner`.
+    pub fn trade_share_with(&self, year: i32, is_partner: impl Fn(&str) -> bool) -> f64 {
+        // Use, per partner, the latest observation at or before `year` (else the earliest).
+        let mut best: BTreeMap<&str, &TradeShare> = BTreeMap::new();
+        for t in &self.trade {
+            let e = best.entry(t.partner.as_str()).or_insert(t);
+            let better = match (e.year <= year, t.year <= year) {
+                (true, true) => t.year > e.year,
+                (false, true) => true,
+                (false, false) => t.year < e.year,
+                (true, false) => false,
+            };
+            if better {
+                *e = t;
+            }
+        }
+        best.values()
+            .filter(|t| is_partner(&t.partner))
+            .map(|t| 0.5 * (t.exports_share + t.imports_share))
+            .sum()
+    }
+
+    /// Foreign troops of `operator` hosted on `year`.
+    pub fn hosted_troops_of(&self, operator: &str, year: i32) -> f64 {
+        self.foreign_bases
+            .iter()
+            .filter(|b| {
+                b.operator == operator && b.since <= year && b.until.is_none_or(|u| year <= u)
+            })
+            .filter_map(|b| b.troops)
+            .sum()
+    }
+}
