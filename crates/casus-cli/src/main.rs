@@ -7,10 +7,12 @@ mod report;
 use anyhow::{Context, Result};
 use casus_data::{bundled_scenario, bundled_scenario_names, bundled_world};
 use casus_model::analysis::analyse_timeline;
+use casus_model::forecast::{Plan, modal_course, monte_carlo};
 use clap::{Parser, Subcommand};
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// casus — a collective-security alliance (the CSTO first) as software you can run.
 #[derive(Parser)]
@@ -43,6 +45,86 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Explain every decision of a scenario along its most likely course: utility
+    /// terms, choice probabilities, who blocks.
+    Explain {
+        /// A bundled scenario name or a path to a .toml file.
+        scenario: String,
+        /// Only this event.
+        #[arg(long)]
+        event: Option<String>,
+        /// Parameter file (default: the bundled one).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Monte Carlo forecast: per event, the probability of each outcome with 95%
+    /// intervals, members' stances and expected contributions.
+    Forecast {
+        /// A bundled scenario name or a path to a .toml file.
+        scenario: String,
+        /// Number of replications.
+        #[arg(long, default_value_t = 10_000)]
+        runs: u64,
+        /// Seed (default: the scenario's own seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). The result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Parameter file (default: the bundled one).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write the output to this file (atomically) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn load_params(path: Option<&PathBuf>) -> Result<casus_model::params::Params> {
+    let pf = match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read parameter file `{}`", p.display()))?;
+            casus_data::params::parse_params(&p.display().to_string(), &text)
+                .map_err(input::InvalidInput)?
+        }
+        None => casus_data::params::bundled_params().map_err(input::InvalidInput)?,
+    };
+    Ok(pf.params())
+}
+
+/// A progress line on standard error while a long forecast runs (terminals only).
+fn with_progress<T>(runs: u64, f: impl FnOnce(&AtomicU64) -> T) -> T {
+    let done = AtomicU64::new(0);
+    let show = std::io::stderr().is_terminal() && runs >= 200_000;
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| {
+                while !finished.load(Ordering::Relaxed) {
+                    let d = done.load(Ordering::Relaxed);
+                    let width = 30;
+                    let filled = (width as u64 * d / runs.max(1)) as usize;
+                    eprint!(
+                        "\r[{}{}] {d}/{runs} replications",
+                        "#".repeat(filled),
+                        " ".repeat(width - filled.min(width))
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r{}\r", " ".repeat(70));
+            });
+        }
+        let r = f(&done);
+        finished.store(true, Ordering::Relaxed);
+        r
+    })
 }
 
 fn main() -> ExitCode {
@@ -137,6 +219,75 @@ fn execute(cli: Cli) -> Result<()> {
                 serde_json::to_string_pretty(&doc)? + "\n"
             } else {
                 report::timeline(&sc, &events, seed)
+            };
+            emit(&text, output.as_ref())
+        }
+        Command::Explain {
+            scenario,
+            event,
+            params,
+            json,
+        } => {
+            let params = load_params(params.as_ref())?;
+            let sc = input::load_scenario(&scenario, &world)?;
+            if let Some(e) = &event
+                && !sc.events.iter().any(|x| &x.id == e)
+            {
+                let ids: Vec<&str> = sc.events.iter().map(|x| x.id.as_str()).collect();
+                anyhow::bail!(
+                    "scenario `{}` has no event `{e}`\n  help: its events: {}",
+                    sc.id,
+                    ids.join(", ")
+                );
+            }
+            let plan = Plan::new(&world, &sc, &params)?;
+            let course = modal_course(&plan);
+            let text = if json {
+                let items: Vec<_> = course
+                    .iter()
+                    .filter(|(ev, _, _)| event.as_ref().is_none_or(|e| *e == sc.events[*ev].id))
+                    .map(|(ev, d, draw)| {
+                        serde_json::json!({
+                            "id": sc.events[*ev].id,
+                            "decisions": d,
+                            "modal_outcome": draw.outcome.map(|o| o.name()),
+                            "council": draw.council,
+                        })
+                    })
+                    .collect();
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "scenario": sc.id, "events": items }),
+                )? + "\n"
+            } else {
+                report::explain_text(&sc, &course, event.as_deref())
+            };
+            emit(&text, None)
+        }
+        Command::Forecast {
+            scenario,
+            runs,
+            seed,
+            threads,
+            params,
+            json,
+            output,
+        } => {
+            if runs == 0 {
+                anyhow::bail!("--runs must be at least 1");
+            }
+            if threads == Some(0) {
+                anyhow::bail!("--threads must be at least 1 (or leave it out to use all cores)");
+            }
+            let params = load_params(params.as_ref())?;
+            let sc = input::load_scenario(&scenario, &world)?;
+            let seed = seed.unwrap_or(sc.seed);
+            let plan = Plan::new(&world, &sc, &params)?;
+            let tallies = with_progress(runs, |p| monte_carlo(&plan, seed, runs, threads, p))?;
+            let text = if json {
+                serde_json::to_string_pretty(&report::forecast_json(&sc, &tallies, runs, seed))?
+                    + "\n"
+            } else {
+                report::forecast_text(&sc, &tallies, runs, seed)
             };
             emit(&text, output.as_ref())
         }

@@ -6,6 +6,7 @@
 //! here panics on bad input.
 
 pub mod error;
+pub mod params;
 pub mod scenario;
 pub mod world;
 

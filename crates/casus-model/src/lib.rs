@@ -14,6 +14,7 @@ pub mod date;
 pub mod decision;
 pub mod dynamics;
 pub mod event;
+pub mod forecast;
 pub mod params;
 pub mod provenance;
 pub mod scenario;

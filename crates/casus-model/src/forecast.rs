@@ -1,0 +1,727 @@
+//! Forecasts: replications of a scenario and their Monte Carlo aggregation.
+//!
+//! A [`Plan`] prepares what does not depend on chance: the world with the
+//! scenario's overrides, each event's treaty determination, each decision's
+//! crisis view. A replication walks the timeline with its own random stream —
+//! PCG 128/64 seeded from (seed, replication index) — sampling the asker's
+//! choice, every member's stance and every signature, and carrying the run's
+//! [`Memory`] forward. Members' choice probabilities depend only on the event
+//! and the memory, so they are computed once per distinct memory and reused.
+//! Aggregation keeps integer counts, summed in a fixed chunk order: the result
+//! is byte-identical for any thread count, and memory does not grow with runs.
+
+use crate::analysis::AnalysisError;
+use crate::council::{self, CouncilResult, asked_rung};
+use crate::decision::{self, AskDecision, Crisis, Facts, MemberDecision, SignDecision, Stance};
+use crate::dynamics::{Memory, Outcome};
+use crate::event::{Ask, EventKind};
+use crate::params::Params;
+use crate::scenario::{Scenario, World};
+use crate::state::StateCode;
+use crate::treaty::{Determination, ObligationKind, Situation, determine};
+use rand_core::Rng;
+use rand_pcg::Pcg64;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What kind of decision an event calls for.
+#[derive(Clone, Debug, PartialEq)]
+enum Mode {
+    /// A crisis with no formal request in the scenario: the member concerned
+    /// decides whether to ask; a conflict between members goes to mediation.
+    Crisis {
+        ask_det: Box<Determination>,
+        mediation: bool,
+    },
+    /// A formal request to the alliance: members decide, the council aggregates.
+    Council,
+    /// An informal wish: members decide individually; no council decision.
+    Informal,
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Commit {
+        state: StateCode,
+        personnel: f64,
+    },
+    Decide {
+        det: Box<Determination>,
+        crisis: Crisis,
+        mode: Mode,
+    },
+    Summit,
+    Nothing,
+}
+
+/// A scenario prepared for replication.
+pub struct Plan {
+    pub world: World,
+    pub scenario: Scenario,
+    pub params: Params,
+    /// Each step with the index of the event it comes from.
+    steps: Vec<(usize, Step)>,
+}
+
+/// The decisions at one event given one memory: computed once, reused.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decisions {
+    pub ask: Option<AskDecision>,
+    pub members: Vec<MemberDecision>,
+    pub signs: Vec<SignDecision>,
+    pub required_force: f64,
+}
+
+/// One replication's record of one decision event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draw {
+    pub outcome: Option<Outcome>,
+    pub asked: Option<bool>,
+    pub stances: Vec<(StateCode, Stance, f64)>,
+    pub signed: Vec<(StateCode, bool)>,
+    pub council: Option<CouncilResult>,
+}
+
+fn request_of(crisis_id: &str, scenario: &Scenario, alliance: &str) -> Option<usize> {
+    scenario.events.iter().position(|e| {
+        matches!(&e.kind, EventKind::Request { crisis, to, formal: true, .. } if crisis == crisis_id && to == alliance)
+    })
+}
+
+impl Plan {
+    /// Prepare a scenario: apply overrides, analyse every event under the treaty.
+    pub fn new(world: &World, scenario: &Scenario, params: &Params) -> Result<Plan, AnalysisError> {
+        let world = world.with_overrides(&scenario.overrides);
+        let alliance = world
+            .alliances
+            .get(&scenario.alliance)
+            .ok_or_else(|| AnalysisError::UnknownAlliance(scenario.alliance.clone()))?;
+        let mut steps = Vec::with_capacity(scenario.events.len());
+        for (ev_idx, ev) in scenario.events.iter().enumerate() {
+            let step = match &ev.kind {
+                EventKind::CapabilityShock {
+                    state,
+                    personnel_committed,
+                } => Step::Commit {
+                    state: state.clone(),
+                    personnel: *personnel_committed,
+                },
+                EventKind::OutOfAreaWar {
+                    member,
+                    personnel_committed: Some(p),
+                    ..
+                } if request_of(&ev.id, scenario, &alliance.id).is_some() => Step::Commit {
+                    state: member.clone(),
+                    personnel: *p,
+                },
+                k if k.is_crisis() => {
+                    if request_of(&ev.id, scenario, &alliance.id).is_some() {
+                        // Decided when the formal request comes.
+                        match k {
+                            EventKind::OutOfAreaWar {
+                                member,
+                                personnel_committed: Some(p),
+                                ..
+                            } => Step::Commit {
+                                state: member.clone(),
+                                personnel: *p,
+                            },
+                            _ => Step::Nothing,
+                        }
+                    } else {
+                        let sit = Situation {
+                            date: ev.date,
+                            crisis: k,
+                            request: None,
+                        };
+                        let det = determine(alliance, &world.states, sit)?;
+                        let Some(crisis) = Crisis::from_events(k, None) else {
+                            continue;
+                        };
+                        // The determination the member would face if it asked formally.
+                        let hypothetical = EventKind::Request {
+                            requester: crisis.requester.clone(),
+                            to: alliance.id.clone(),
+                            article: None,
+                            asks: Ask::Forces,
+                            crisis: ev.id.clone(),
+                            formal: true,
+                            territory_of: crisis.theatre.clone(),
+                            troops: None,
+                            unsc_mandate: false,
+                        };
+                        let ask_det = determine(
+                            alliance,
+                            &world.states,
+                            Situation {
+                                date: ev.date,
+                                crisis: k,
+                                request: Some(&hypothetical),
+                            },
+                        )?;
+                        let mediation = det.has(ObligationKind::PeacefulSettlement);
+                        if let EventKind::OutOfAreaWar {
+                            member,
+                            personnel_committed: Some(p),
+                            ..
+                        } = k
+                        {
+                            // Commitment first, then the decision: two steps of one event.
+                            steps.push((
+                                ev_idx,
+                                Step::Commit {
+                                    state: member.clone(),
+                                    personnel: *p,
+                                },
+                            ));
+                        }
+                        Step::Decide {
+                            det: Box::new(det),
+                            crisis,
+                            mode: Mode::Crisis {
+                                ask_det: Box::new(ask_det),
+                                mediation,
+                            },
+                        }
+                    }
+                }
+                EventKind::Request {
+                    to, crisis: cid, ..
+                } if *to == alliance.id => {
+                    let Some(cev) = scenario
+                        .events
+                        .iter()
+                        .find(|e| &e.id == cid && e.kind.is_crisis())
+                    else {
+                        return Err(AnalysisError::UnknownCrisis {
+                            request: ev.id.clone(),
+                            crisis: cid.clone(),
+                        });
+                    };
+                    let det = determine(
+                        alliance,
+                        &world.states,
+                        Situation {
+                            date: ev.date,
+                            crisis: &cev.kind,
+                            request: Some(&ev.kind),
+                        },
+                    )?;
+                    match Crisis::from_events(&cev.kind, Some(&ev.kind)) {
+                        Some(crisis) => {
+                            let mode = if crisis.formal {
+                                Mode::Council
+                            } else {
+                                Mode::Informal
+                            };
+                            Step::Decide {
+                                det: Box::new(det),
+                                crisis,
+                                mode,
+                            }
+                        }
+                        None => Step::Nothing,
+                    }
+                }
+                EventKind::Summit { .. } => Step::Summit,
+                _ => Step::Nothing,
+            };
+            steps.push((ev_idx, step));
+        }
+        Ok(Plan {
+            world,
+            scenario: scenario.clone(),
+            params: params.clone(),
+            steps,
+        })
+    }
+
+    fn alliance(&self) -> &crate::alliance::Alliance {
+        &self.world.alliances[&self.scenario.alliance]
+    }
+
+    /// The decisions at step `i` given `memory`.
+    fn decisions(&self, i: usize, ev: usize, memory: &Memory) -> Decisions {
+        let event = &self.scenario.events[ev];
+        let facts = Facts {
+            world: &self.world,
+            alliance: self.alliance(),
+            date: event.date,
+            memory,
+            params: &self.params,
+        };
+        match &self.steps[i].1 {
+            Step::Decide { det, crisis, mode } => {
+                let (ask, det_for_members, crisis_for_members) = match mode {
+                    Mode::Crisis { ask_det, mediation } => {
+                        let member = self
+                            .alliance()
+                            .is_participating(&crisis.requester, event.date);
+                        let ask = member.then(|| decision::decide_ask(&facts, ask_det, crisis));
+                        if *mediation {
+                            // Mediation: a call on both parties, against no one.
+                            let c = Crisis {
+                                adversary: None,
+                                asks: Ask::PoliticalSupport,
+                                ..crisis.clone()
+                            };
+                            (ask, det, c)
+                        } else {
+                            (ask, ask_det, crisis.clone())
+                        }
+                    }
+                    _ => (None, det, crisis.clone()),
+                };
+                let members = decision::decide_all(&facts, det_for_members, &crisis_for_members);
+                Decisions {
+                    ask,
+                    members,
+                    signs: vec![],
+                    required_force: facts.required_force(&crisis_for_members),
+                }
+            }
+            Step::Summit => {
+                let signs = facts
+                    .members()
+                    .iter()
+                    .map(|m| decision::decide_sign(&facts, m))
+                    .collect();
+                Decisions {
+                    ask: None,
+                    members: vec![],
+                    signs,
+                    required_force: 0.0,
+                }
+            }
+            _ => Decisions {
+                ask: None,
+                members: vec![],
+                signs: vec![],
+                required_force: 0.0,
+            },
+        }
+    }
+}
+
+/// A uniform draw in [0, 1) from 53 random bits.
+fn uniform(rng: &mut Pcg64) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+fn pick(probs: &[f64], u: f64) -> usize {
+    let mut acc = 0.0;
+    for (i, p) in probs.iter().enumerate() {
+        acc += p;
+        if u < acc {
+            return i;
+        }
+    }
+    // Rounding: the last option with positive probability.
+    probs.iter().rposition(|p| *p > 0.0).unwrap_or(0)
+}
+
+/// The generator of replication `rep` under `seed`: the seed (mixed with
+/// SplitMix64) sets the state, the replication index selects the stream.
+pub fn stream(seed: u64, rep: u64) -> Pcg64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    Pcg64::new((u128::from(z) << 64) | u128::from(seed), u128::from(rep))
+}
+
+/// How a replication chooses: by drawing, or by taking the most likely option
+/// (the modal course that `explain` follows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chooser {
+    Draw,
+    Modal,
+}
+
+/// Per-thread cache of decisions keyed by (step, memory).
+pub type Cache = HashMap<(usize, Vec<u64>), std::sync::Arc<Decisions>>;
+
+fn memory_key(m: &Memory) -> Vec<u64> {
+    let mut k = Vec::new();
+    for (s, v) in m
+        .trust
+        .iter()
+        .chain(m.grievance.iter())
+        .chain(m.committed.iter())
+    {
+        k.push(
+            s.bytes()
+                .fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b))),
+        );
+        k.push(v.to_bits());
+    }
+    k
+}
+
+/// One replication: the draw at every event (index = event index).
+pub fn replicate(
+    plan: &Plan,
+    rng: &mut Pcg64,
+    chooser: Chooser,
+    cache: &mut Cache,
+) -> Vec<Option<Draw>> {
+    let mut memory = Memory::default();
+    let mut draws: Vec<Option<Draw>> = vec![None; plan.scenario.events.len()];
+    let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
+        match chooser {
+            Chooser::Draw => pick(probs, uniform(rng)),
+            Chooser::Modal => {
+                let mut best = 0;
+                for (i, p) in probs.iter().enumerate() {
+                    if *p > probs[best] {
+                        best = i;
+                    }
+                }
+                best
+            }
+        }
+    };
+    for (i, (ev, step)) in plan.steps.iter().enumerate() {
+        let ev = *ev;
+        match step {
+            Step::Commit { state, personnel } => memory.commit(state, *personnel),
+            Step::Nothing => {}
+            Step::Decide { .. } | Step::Summit => {
+                let key = (i, memory_key(&memory));
+                let d = cache
+                    .entry(key)
+                    .or_insert_with(|| std::sync::Arc::new(plan.decisions(i, ev, &memory)))
+                    .clone();
+                draws[ev] = Some(play(plan, i, ev, &d, &mut memory, rng, &mut choose));
+            }
+        }
+    }
+    draws
+}
+
+fn play(
+    plan: &Plan,
+    i: usize,
+    ev: usize,
+    d: &Decisions,
+    memory: &mut Memory,
+    rng: &mut Pcg64,
+    choose: &mut impl FnMut(&[f64], &mut Pcg64) -> usize,
+) -> Draw {
+    let event = &plan.scenario.events[ev];
+    let alliance = plan.alliance();
+    match &plan.steps[i].1 {
+        Step::Summit => {
+            let signed = d
+                .signs
+                .iter()
+                .map(|s| {
+                    (
+                        s.state.clone(),
+                        choose(&[s.p_sign, 1.0 - s.p_sign], rng) == 0,
+                    )
+                })
+                .collect();
+            Draw {
+                outcome: None,
+                asked: None,
+                stances: vec![],
+                signed,
+                council: None,
+            }
+        }
+        Step::Decide { det, crisis, mode } => {
+            let stances: Vec<(StateCode, Stance, f64)> = d
+                .members
+                .iter()
+                .map(|m| {
+                    let s = Stance::ALL[choose(&m.probabilities, rng)];
+                    let troops = if s == Stance::Forces {
+                        m.contribution
+                    } else {
+                        0.0
+                    };
+                    (m.state.clone(), s, troops)
+                })
+                .collect();
+            let refs: Vec<(&str, Stance, f64)> = stances
+                .iter()
+                .map(|(m, s, t)| (m.as_str(), *s, *t))
+                .collect();
+            let organ = alliance
+                .organ(&alliance.deciding_organ)
+                .map(|o| o.rule.clone());
+            let rule = organ.unwrap_or(crate::alliance::DecisionRule::Consensus {
+                limited_format: false,
+            });
+            match mode {
+                Mode::Council => {
+                    let res = council::decide(&rule, det, crisis, &refs, d.required_force);
+                    let owed = decision::obligation_strength(det, &crisis.requester);
+                    memory.answered(
+                        &crisis.requester,
+                        &event.id,
+                        asked_rung(crisis.asks),
+                        res.outcome,
+                        owed,
+                        &plan.params,
+                    );
+                    Draw {
+                        outcome: Some(res.outcome),
+                        asked: Some(true),
+                        stances,
+                        signed: vec![],
+                        council: Some(res),
+                    }
+                }
+                Mode::Informal => Draw {
+                    outcome: Some(Outcome::None),
+                    asked: Some(false),
+                    stances,
+                    signed: vec![],
+                    council: None,
+                },
+                Mode::Crisis { ask_det, mediation } => {
+                    let asked = d
+                        .ask
+                        .as_ref()
+                        .map(|a| choose(&[a.p_ask, 1.0 - a.p_ask], rng) == 0)
+                        .unwrap_or(false);
+                    if *mediation {
+                        let c = Crisis {
+                            adversary: None,
+                            asks: Ask::PoliticalSupport,
+                            ..crisis.clone()
+                        };
+                        let res = council::decide(&rule, det, &c, &refs, 0.0);
+                        Draw {
+                            outcome: Some(res.outcome),
+                            asked: Some(asked),
+                            stances,
+                            signed: vec![],
+                            council: Some(res),
+                        }
+                    } else if asked {
+                        let res = council::decide(&rule, ask_det, crisis, &refs, d.required_force);
+                        let owed = decision::obligation_strength(ask_det, &crisis.requester);
+                        memory.answered(
+                            &crisis.requester,
+                            &event.id,
+                            Outcome::Deployment,
+                            res.outcome,
+                            owed,
+                            &plan.params,
+                        );
+                        Draw {
+                            outcome: Some(res.outcome),
+                            asked: Some(true),
+                            stances,
+                            signed: vec![],
+                            council: Some(res),
+                        }
+                    } else {
+                        Draw {
+                            outcome: Some(Outcome::None),
+                            asked: Some(false),
+                            stances: vec![],
+                            signed: vec![],
+                            council: None,
+                        }
+                    }
+                }
+            }
+        }
+        _ => Draw {
+            outcome: None,
+            asked: None,
+            stances: vec![],
+            signed: vec![],
+            council: None,
+        },
+    }
+}
+
+/// Integer tallies of one event over many replications.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub outcomes: [u64; 4],
+    pub decided: u64,
+    pub asked: u64,
+    pub ask_decided: u64,
+    pub stances: BTreeMap<StateCode, [u64; 4]>,
+    /// Troops sent, summed (whole troops).
+    pub troops: BTreeMap<StateCode, u64>,
+    pub signed: BTreeMap<StateCode, u64>,
+    pub all_signed: u64,
+    pub summits: u64,
+}
+
+impl Tally {
+    fn add_draw(&mut self, d: &Draw) {
+        if let Some(o) = d.outcome {
+            self.outcomes[o.rung()] += 1;
+            self.decided += 1;
+        }
+        if let Some(a) = d.asked {
+            self.ask_decided += 1;
+            self.asked += u64::from(a);
+        }
+        for (m, s, t) in &d.stances {
+            self.stances.entry(m.clone()).or_insert([0; 4])[*s as usize] += 1;
+            *self.troops.entry(m.clone()).or_insert(0) += t.round() as u64;
+        }
+        if !d.signed.is_empty() {
+            self.summits += 1;
+            let mut all = true;
+            for (m, s) in &d.signed {
+                *self.signed.entry(m.clone()).or_insert(0) += u64::from(*s);
+                all &= *s;
+            }
+            self.all_signed += u64::from(all);
+        }
+    }
+
+    fn merge(&mut self, o: &Tally) {
+        for k in 0..4 {
+            self.outcomes[k] += o.outcomes[k];
+        }
+        self.decided += o.decided;
+        self.asked += o.asked;
+        self.ask_decided += o.ask_decided;
+        for (m, c) in &o.stances {
+            let e = self.stances.entry(m.clone()).or_insert([0; 4]);
+            for k in 0..4 {
+                e[k] += c[k];
+            }
+        }
+        for (m, t) in &o.troops {
+            *self.troops.entry(m.clone()).or_insert(0) += t;
+        }
+        for (m, t) in &o.signed {
+            *self.signed.entry(m.clone()).or_insert(0) += t;
+        }
+        self.all_signed += o.all_signed;
+        self.summits += o.summits;
+    }
+}
+
+/// Replications per chunk: the unit of parallel work and of deterministic reduction.
+pub const CHUNK: u64 = 4096;
+
+/// Tally replications `[start, end)` sequentially.
+pub fn tally_range(plan: &Plan, seed: u64, start: u64, end: u64, cache: &mut Cache) -> Vec<Tally> {
+    let mut tallies = vec![Tally::default(); plan.scenario.events.len()];
+    for rep in start..end {
+        let mut rng = stream(seed, rep);
+        let draws = replicate(plan, &mut rng, Chooser::Draw, cache);
+        for (t, d) in tallies.iter_mut().zip(&draws) {
+            if let Some(d) = d {
+                t.add_draw(d);
+            }
+        }
+    }
+    tallies
+}
+
+/// Merge chunk tallies in chunk order.
+#[allow(dead_code)]
+pub fn merge_tallies(chunks: impl IntoIterator<Item = Vec<Tally>>, events: usize) -> Vec<Tally> {
+    let mut total = vec![Tally::default(); events];
+    for c in chunks {
+        for (t, x) in total.iter_mut().zip(&c) {
+            t.merge(x);
+        }
+    }
+    total
+}
+
+/// Wilson score interval for a proportion (95%).
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let n = n as f64;
+    let p = k as f64 / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// The modal course: at every decision the most likely choice, with the
+/// decisions (terms, utilities, probabilities) seen along the way.
+pub fn modal_course(plan: &Plan) -> Vec<(usize, Decisions, Draw)> {
+    let mut out = Vec::new();
+    let mut memory = Memory::default();
+    let mut rng = stream(0, 0);
+    let mut choose = |probs: &[f64], _: &mut Pcg64| -> usize {
+        let mut best = 0;
+        for (i, p) in probs.iter().enumerate() {
+            if *p > probs[best] {
+                best = i;
+            }
+        }
+        best
+    };
+    for (i, (ev, step)) in plan.steps.iter().enumerate() {
+        let ev = *ev;
+        match step {
+            Step::Commit { state, personnel } => memory.commit(state, *personnel),
+            Step::Nothing => {}
+            _ => {
+                let d = plan.decisions(i, ev, &memory);
+                let draw = play(plan, i, ev, &d, &mut memory, &mut rng, &mut choose);
+                out.push((ev, d, draw));
+            }
+        }
+    }
+    out
+}
+
+/// Run `runs` replications on `threads` worker threads (`None`: all cores) and
+/// tally them. Integer tallies make the reduction exact in any order, so the
+/// result does not depend on the thread count; memory is O(threads), not O(runs).
+/// `progress` counts finished replications (for a progress bar).
+pub fn monte_carlo(
+    plan: &Plan,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<Tally>, rayon::ThreadPoolBuildError> {
+    use rayon::prelude::*;
+    let events = plan.scenario.events.len();
+    let chunks = runs.div_ceil(CHUNK);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let total = pool.install(|| {
+        (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (Cache::new(), vec![Tally::default(); events]),
+                |(mut cache, mut acc), c| {
+                    let start = c * CHUNK;
+                    let end = (start + CHUNK).min(runs);
+                    let t = tally_range(plan, seed, start, end, &mut cache);
+                    for (a, x) in acc.iter_mut().zip(&t) {
+                        a.merge(x);
+                    }
+                    progress.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
+                    (cache, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(
+                || vec![Tally::default(); events],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(&b) {
+                        x.merge(y);
+                    }
+                    a
+                },
+            )
+    });
+    Ok(total)
+}
