@@ -128,3 +128,113 @@ pub fn decide(
     };
     res
 }
+
+/// One member's stance probabilities and the troops it sends if it chooses forces.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Member {
+    /// Probabilities of forces, support, abstain, object.
+    pub p: [f64; 4],
+    pub troops: f64,
+}
+
+/// The exact probability of each rung of the ladder, given independent stances.
+/// Members that can send forces (troops > 0) are enumerated by subset (2^k); the
+/// others enter through closed-form products (consensus) or a Poisson-binomial
+/// count of supporters (majority). Used by the exact likelihood in calibration.
+pub fn outcome_distribution(
+    rule: &DecisionRule,
+    det: &Determination,
+    crisis: &Crisis,
+    members: &[Member],
+    required_force: f64,
+) -> [f64; 4] {
+    let mut dist = [0.0; 4];
+    if !crisis.formal {
+        dist[Outcome::None.rung()] = 1.0;
+        return dist;
+    }
+    let asked = asked_rung(crisis.asks);
+    let permitted = deployment_permitted(det, crisis);
+    let armed: Vec<usize> = (0..members.len())
+        .filter(|&i| members[i].troops > 0.0 && members[i].p[0] > 0.0)
+        .collect();
+    let k = armed.len().min(16);
+    for mask in 0u32..(1u32 << k) {
+        let in_s = |i: usize| {
+            armed[..k]
+                .iter()
+                .position(|&a| a == i)
+                .is_some_and(|pos| mask & (1 << pos) != 0)
+        };
+        let mut p_s = 1.0;
+        let mut troops = 0.0;
+        let mut s_size = 0usize;
+        let mut others = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            if in_s(i) {
+                p_s *= m.p[0];
+                troops += m.troops;
+                s_size += 1;
+            } else {
+                others.push(m);
+            }
+        }
+        if p_s == 0.0 {
+            continue;
+        }
+        // Probabilities over the others, none of whom chooses forces.
+        let (p_pass_with_support, p_pass_no_support, p_fail) = match rule {
+            DecisionRule::Consensus { .. } => {
+                let no_obj: f64 = others.iter().map(|m| m.p[1] + m.p[2]).product();
+                let no_obj_no_sup: f64 = others.iter().map(|m| m.p[2]).product();
+                let all_not_forces: f64 = others.iter().map(|m| 1.0 - m.p[0]).product();
+                (
+                    no_obj - no_obj_no_sup,
+                    no_obj_no_sup,
+                    all_not_forces - no_obj,
+                )
+            }
+            DecisionRule::Majority { share } => {
+                // Poisson-binomial over supporters among the others.
+                let mut pb = vec![1.0];
+                for m in &others {
+                    let mut next = vec![0.0; pb.len() + 1];
+                    for (c, q) in pb.iter().enumerate() {
+                        next[c] += q * (m.p[2] + m.p[3]);
+                        next[c + 1] += q * m.p[1];
+                    }
+                    pb = next;
+                }
+                let n = members.len() as f64;
+                let (mut with, mut without, mut fail) = (0.0, 0.0, 0.0);
+                for (c, q) in pb.iter().enumerate() {
+                    let sup = s_size + c;
+                    if (sup as f64 + 1.0) / (n + 1.0) >= *share {
+                        if sup > 0 { with += q } else { without += q }
+                    } else {
+                        fail += q;
+                    }
+                }
+                (with, without, fail)
+            }
+        };
+        dist[Outcome::None.rung()] += p_s * p_fail;
+        let deploy =
+            asked >= Outcome::Deployment && permitted && s_size > 0 && troops >= required_force;
+        let pass_any_support =
+            p_pass_with_support + if s_size > 0 { p_pass_no_support } else { 0.0 };
+        let pass_no_support = if s_size > 0 { 0.0 } else { p_pass_no_support };
+        if deploy {
+            dist[Outcome::Deployment.rung()] += p_s * (p_pass_with_support + p_pass_no_support);
+        } else {
+            let top = if asked >= Outcome::Mission {
+                Outcome::Mission
+            } else {
+                Outcome::Statement
+            };
+            dist[top.rung()] += p_s * pass_any_support;
+            dist[Outcome::Statement.rung()] += p_s * pass_no_support;
+        }
+    }
+    dist
+}

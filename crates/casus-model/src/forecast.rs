@@ -725,3 +725,172 @@ pub fn monte_carlo(
     });
     Ok(total)
 }
+
+/// The exact probabilities of one event, averaged over the branches that reach it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ExactEvent {
+    /// P(each rung) for a decision event.
+    pub outcomes: Option<[f64; 4]>,
+    /// P(the member concerned asks), where the model decides it.
+    pub p_request: Option<f64>,
+    /// P(stance) per member.
+    pub stances: BTreeMap<StateCode, [f64; 4]>,
+    /// P(sign) per member, for a summit.
+    pub signed: BTreeMap<StateCode, f64>,
+}
+
+/// Exact probabilities of every event: the timeline is a tree whose branches are
+/// the outcomes of earlier decisions (memory depends only on them), and each
+/// council's outcome distribution is computed in closed form. Deterministic and
+/// smooth in the parameters: this is the likelihood `calibrate` maximises.
+pub fn exact(plan: &Plan) -> Vec<ExactEvent> {
+    let mut out = vec![ExactEvent::default(); plan.scenario.events.len()];
+    walk(plan, 0, Memory::default(), 1.0, &mut out);
+    out
+}
+
+fn add(
+    out: &mut ExactEvent,
+    w: f64,
+    d: &Decisions,
+    outcomes: Option<[f64; 4]>,
+    p_request: Option<f64>,
+) {
+    if let Some(o) = outcomes {
+        let e = out.outcomes.get_or_insert([0.0; 4]);
+        for (x, p) in e.iter_mut().zip(o) {
+            *x += w * p;
+        }
+    }
+    if let Some(p) = p_request {
+        *out.p_request.get_or_insert(0.0) += w * p;
+    }
+    for m in &d.members {
+        let e = out.stances.entry(m.state.clone()).or_insert([0.0; 4]);
+        for (x, p) in e.iter_mut().zip(m.probabilities) {
+            *x += w * p;
+        }
+    }
+    for s in &d.signs {
+        *out.signed.entry(s.state.clone()).or_insert(0.0) += w * s.p_sign;
+    }
+}
+
+/// A branch of the timeline: its probability, the outcome, and the memory update
+/// it implies (the rung asked for and the obligation owed), if any.
+type Branch = (f64, Outcome, Option<(Outcome, f64)>);
+
+fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [ExactEvent]) {
+    if weight < 1e-12 {
+        return;
+    }
+    for i in from..plan.steps.len() {
+        let (ev, step) = &plan.steps[i];
+        let ev = *ev;
+        match step {
+            Step::Commit { state, personnel } => memory.commit(state, *personnel),
+            Step::Nothing => {}
+            Step::Summit => {
+                let d = plan.decisions(i, ev, &memory);
+                add(&mut out[ev], weight, &d, None, None);
+            }
+            Step::Decide { det, crisis, mode } => {
+                let d = plan.decisions(i, ev, &memory);
+                let alliance = plan.alliance();
+                let rule = alliance
+                    .organ(&alliance.deciding_organ)
+                    .map(|o| o.rule.clone())
+                    .unwrap_or(crate::alliance::DecisionRule::Consensus {
+                        limited_format: false,
+                    });
+                let members: Vec<council::Member> = d
+                    .members
+                    .iter()
+                    .map(|m| council::Member {
+                        p: m.probabilities,
+                        troops: m.contribution,
+                    })
+                    .collect();
+                let event_id = plan.scenario.events[ev].id.clone();
+                let mut branches: Vec<Branch> = Vec::new();
+                let mut p_request = None;
+                match mode {
+                    Mode::Council => {
+                        let dist = council::outcome_distribution(
+                            &rule,
+                            det,
+                            crisis,
+                            &members,
+                            d.required_force,
+                        );
+                        let owed = decision::obligation_strength(det, &crisis.requester);
+                        for o in Outcome::ALL {
+                            branches.push((
+                                dist[o.rung()],
+                                o,
+                                Some((asked_rung(crisis.asks), owed)),
+                            ));
+                        }
+                    }
+                    Mode::Informal => branches.push((1.0, Outcome::None, None)),
+                    Mode::Crisis { ask_det, mediation } => {
+                        let p_ask = d.ask.as_ref().map_or(0.0, |a| a.p_ask);
+                        p_request = d.ask.as_ref().map(|a| a.p_ask);
+                        if *mediation {
+                            let c = Crisis {
+                                adversary: None,
+                                asks: Ask::PoliticalSupport,
+                                ..crisis.clone()
+                            };
+                            let dist = council::outcome_distribution(&rule, det, &c, &members, 0.0);
+                            for o in Outcome::ALL {
+                                branches.push((dist[o.rung()], o, None));
+                            }
+                        } else {
+                            let dist = council::outcome_distribution(
+                                &rule,
+                                ask_det,
+                                crisis,
+                                &members,
+                                d.required_force,
+                            );
+                            let owed = decision::obligation_strength(ask_det, &crisis.requester);
+                            branches.push((1.0 - p_ask, Outcome::None, None));
+                            for o in Outcome::ALL {
+                                branches.push((
+                                    p_ask * dist[o.rung()],
+                                    o,
+                                    Some((Outcome::Deployment, owed)),
+                                ));
+                            }
+                        }
+                    }
+                }
+                let mut dist = [0.0; 4];
+                for (p, o, _) in &branches {
+                    dist[o.rung()] += p;
+                }
+                add(&mut out[ev], weight, &d, Some(dist), p_request);
+                // Recurse on each branch that changes memory differently.
+                let mut by_memory: Vec<(f64, Memory)> = Vec::new();
+                for (p, o, upd) in branches {
+                    if p <= 0.0 {
+                        continue;
+                    }
+                    let mut m = memory.clone();
+                    if let Some((asked, owed)) = upd {
+                        m.answered(&crisis.requester, &event_id, asked, o, owed, &plan.params);
+                    }
+                    match by_memory.iter_mut().find(|(_, x)| *x == m) {
+                        Some((q, _)) => *q += p,
+                        None => by_memory.push((p, m)),
+                    }
+                }
+                for (p, m) in by_memory {
+                    walk(plan, i + 1, m, weight * p, out);
+                }
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The command line as a user meets it: bundled data from any directory, JSON
+//! shapes, located errors with a non-zero exit, byte-identical forecasts.
+
+use std::process::{Command, Output};
+
+fn casus(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run casus")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn run_works_from_any_directory_with_embedded_data() {
+    let o = casus(&["run", "kazakhstan-2022"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("casus foederis: YES, for KAZ"));
+}
+
+#[test]
+fn run_json_has_events_with_treaty_fields() {
+    let o = casus(&["run", "armenia-2022", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let events = v["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for e in events {
+        for k in ["id", "date", "kind"] {
+            assert!(e.get(k).is_some(), "{k} in {e}");
+        }
+        assert!(e["treaty"]["casus_foederis"].is_boolean());
+        assert!(e["treaty"]["articles"].is_array());
+    }
+}
+
+#[test]
+fn malformed_scenario_gets_a_located_error_and_exit_2() {
+    let dir = tempdir();
+    let f = dir.join("bad.toml");
+    std::fs::write(
+        &f,
+        "format = 1\nid = \"bad\"\ntitle = \"t\"\nalliance = \"CSTO\"\n[[events]]\nid = \"a\"\ndate = 2022-01-02\nkind = \"internal_unrest\"\nstate = \"XYZ\"\ntitle = \"t\"\n",
+    )
+    .unwrap();
+    let o = casus(&["check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.toml:9:9: error: unknown state code `XYZ`"),
+        "{err}"
+    );
+    assert!(err.contains("help:"), "{err}");
+}
+
+#[test]
+fn unknown_scenario_name_lists_the_bundled_ones() {
+    let o = casus(&["run", "no-such-thing"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kazakhstan-2022"));
+}
+
+#[test]
+fn forecast_json_is_byte_identical_for_any_thread_count() {
+    let a = casus(&[
+        "forecast",
+        "yerevan-summit-2022",
+        "--runs",
+        "20000",
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+        "--json",
+    ]);
+    let b = casus(&[
+        "forecast",
+        "yerevan-summit-2022",
+        "--runs",
+        "20000",
+        "--seed",
+        "5",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let e = &v["events"][0];
+    assert!(e["id"].is_string());
+    let total: f64 = e["outcomes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    assert!(e["ci95"]["mission"].is_array());
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = tempdir();
+    let out = dir.join("f.json");
+    let o = casus(&[
+        "forecast",
+        "kazakhstan-2022",
+        "--runs",
+        "1000",
+        "--json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["runs"], 1000);
+    // A failing run leaves no file behind.
+    let missing = dir.join("g.json");
+    let o = casus(&["forecast", "no-such-thing", "-o", missing.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(!missing.exists());
+}
+
+#[test]
+fn explain_shows_terms_probabilities_and_the_council() {
+    let o = casus(&["explain", "armenia-2022"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.contains("obligation"), "{s}");
+    assert!(s.contains("p="), "{s}");
+    assert!(s.contains("council"), "{s}");
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "casus-test-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
