@@ -25,6 +25,7 @@ fn main() {
         ("STATES", "states"),
         ("ALLIANCES", "alliances"),
         ("SCENARIOS", "scenarios"),
+        ("CASES", "cases"),
     ] {
         let dir = data.join(sub);
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -46,6 +47,14 @@ fn main() {
         out,
         "pub const RELATIONS: (&str, &str) = (\"data/relations.toml\", include_str!({:?}));",
         rel.display().to_string()
+    )
+    .unwrap();
+    let priors = data.join("priors.toml");
+    println!("cargo:rerun-if-changed={}", priors.display());
+    writeln!(
+        out,
+        "pub const PRIORS: (&str, &str) = (\"data/priors.toml\", include_str!({:?}));",
+        priors.display().to_string()
     )
     .unwrap();
     let params = data.join("parameters.toml");

@@ -1,6 +1,7 @@
 //! `casus`: the command line. A thin shell around the library crates: it parses
 //! arguments, loads data at the edge, calls the pure core and renders the result.
 
+mod history;
 mod input;
 mod report;
 
@@ -84,6 +85,69 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Score the model on documented cases against baselines (climatology,
+    /// treaty-literal, leader-only).
+    Backtest {
+        /// A directory of cases (NAME.toml + NAME.observed.toml); default: the bundled library.
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        /// Parameter file (default: the bundled one).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write a reliability diagram (SVG) to this file.
+        #[arg(long)]
+        reliability: Option<PathBuf>,
+    },
+    /// The model's implied rate of honoured defence commitments beside the published
+    /// reliability figures (Leeds et al. 2000; Berkemeier & Fuhrmann 2018).
+    Anchors {
+        /// Parameter file (default: the bundled one).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
+    /// Fit the global parameters to the cases (maximum a posteriori), report
+    /// leave-one-out scores beside in-sample ones, and write the parameter file.
+    Calibrate {
+        /// A directory of cases; default: the bundled library.
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        /// Starting parameter file and centre of the prior (default: the bundled priors, data/priors.toml).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Where to write the fitted parameter file (atomically).
+        #[arg(long, short, default_value = "parameters.toml")]
+        output: PathBuf,
+        /// Objective evaluations for the full fit (leave-one-out fits get a third).
+        #[arg(long, default_value_t = 6000)]
+        evals: usize,
+        /// The date written into the provenance (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Skip the leave-one-out refits.
+        #[arg(long)]
+        no_loo: bool,
+        /// Also write the leave-one-out reliability diagram (SVG) to this file.
+        #[arg(long)]
+        reliability: Option<PathBuf>,
+        /// Standard deviation of the Gaussian prior around the starting values (logit units).
+        #[arg(long, default_value_t = casus_model::calibration::PRIOR_SD)]
+        prior_sd: f64,
+    },
+}
+
+fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFile> {
+    Ok(match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read parameter file `{}`", p.display()))?;
+            casus_data::params::parse_params(&p.display().to_string(), &text)
+                .map_err(input::InvalidInput)?
+        }
+        None => casus_data::params::bundled_params().map_err(input::InvalidInput)?,
+    })
 }
 
 fn load_params(path: Option<&PathBuf>) -> Result<casus_model::params::Params> {
@@ -163,7 +227,18 @@ fn execute(cli: Cli) -> Result<()> {
             let mut s = String::new();
             s.push_str("alliances:\n");
             for a in world.alliances.values() {
-                let members = a.members_on(casus_model::Date::new(2026, 1, 1).expect("valid date"));
+                let on = casus_model::Date::new(2026, 1, 1).expect("valid date");
+                let members: Vec<String> = a
+                    .members_on(on)
+                    .into_iter()
+                    .map(|m| {
+                        if a.is_participating(m, on) {
+                            m.to_string()
+                        } else {
+                            format!("{m}(suspended)")
+                        }
+                    })
+                    .collect();
                 s.push_str(&format!(
                     "  {:<6} {} — {} provisions, members (2026): {}\n",
                     a.id,
@@ -291,5 +366,129 @@ fn execute(cli: Cli) -> Result<()> {
             };
             emit(&text, output.as_ref())
         }
+        Command::Anchors { params } => {
+            let params = load_params(params.as_ref())?;
+            emit(&history::anchors_text(&world, &params)?, None)
+        }
+        Command::Backtest {
+            cases,
+            params,
+            json,
+            reliability,
+        } => {
+            let params = load_params(params.as_ref())?;
+            let cases = history::cases(cases.as_deref(), &world)?;
+            let b = casus_model::calibration::backtest(&world, &cases, &params)
+                .map_err(anyhow::Error::msg)?;
+            if let Some(svg) = reliability {
+                history::write(
+                    &svg,
+                    &history::reliability_svg(&b, "casus: reliability (in-sample)"),
+                )?;
+            }
+            let text = if json {
+                serde_json::to_string_pretty(&history::backtest_json(&b))? + "\n"
+            } else {
+                history::backtest_text(&format!("backtest: {} cases", cases.len()), &b)
+            };
+            emit(&text, None)
+        }
+        Command::Calibrate {
+            cases,
+            params,
+            output,
+            evals,
+            date,
+            no_loo,
+            reliability,
+            prior_sd,
+        } => {
+            if !(prior_sd > 0.0 && prior_sd.is_finite()) {
+                anyhow::bail!("--prior-sd must be a positive number");
+            }
+            use casus_model::calibration::{backtest, evaluate, fit, leave_one_out};
+            let base = match params.as_ref() {
+                Some(_) => load_param_file(params.as_ref())?,
+                None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,
+            };
+            let prior = base.params();
+            let cases = history::cases(cases.as_deref(), &world)?;
+            let refs: Vec<&casus_model::calibration::Case> = cases.iter().collect();
+            eprintln!(
+                "fitting {} parameters to {} cases …",
+                casus_model::calibration::FITTED.len(),
+                cases.len()
+            );
+            let (fitted, objective) = fit(&world, &refs, &prior, prior_sd, &prior, evals);
+            let before = backtest(&world, &cases, &prior).map_err(anyhow::Error::msg)?;
+            let after = backtest(&world, &cases, &fitted).map_err(anyhow::Error::msg)?;
+            let mut report = String::new();
+            report.push_str(&history::backtest_text(
+                "prior parameters, in-sample",
+                &before,
+            ));
+            report.push('\n');
+            report.push_str(&history::backtest_text(
+                "fitted parameters, in-sample",
+                &after,
+            ));
+            let mut meta: Vec<(&str, toml::Value)> = vec![
+                ("status", "calibrated".into()),
+                (
+                    "command",
+                    format!(
+                        "casus calibrate{} --evals {evals} --prior-sd {prior_sd}",
+                        params.as_ref().map(|p| format!(" --params {}", p.display())).unwrap_or_default()
+                    )
+                    .into(),
+                ),
+                ("priors", params.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "data/priors.toml".into()).into()),
+                ("method", format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {prior_sd} logit) centred on the previous values; Nelder-Mead").into()),
+                ("objective", objective.into()),
+                ("cases", toml::Value::Array(cases.iter().map(|c| toml::Value::String(c.id.clone())).collect())),
+                ("date", date.clone().unwrap_or_else(today).into()),
+                ("in_sample_brier", after.scores.brier.into()),
+            ];
+            if !no_loo {
+                eprintln!("leave-one-out: {} refits …", cases.len());
+                let loo = evaluate(
+                    leave_one_out(&world, &cases, &prior, prior_sd, &fitted, evals / 3)
+                        .map_err(anyhow::Error::msg)?,
+                );
+                report.push('\n');
+                report.push_str(&history::backtest_text(
+                    "leave-one-out (each case predicted by a fit without it)",
+                    &loo,
+                ));
+                if let Some(svg) = &reliability {
+                    history::write(
+                        svg,
+                        &history::reliability_svg(&loo, "casus: reliability (leave-one-out)"),
+                    )?;
+                }
+                meta.push(("loo_brier", loo.scores.brier.into()));
+                meta.push(("loo_log", loo.scores.log.into()));
+                meta.push(("loo_accuracy", loo.scores.accuracy.into()));
+                for (k, v) in &loo.baselines {
+                    meta.push((
+                        Box::leak(format!("loo_baseline_{k}_brier").into_boxed_str()),
+                        v.brier.into(),
+                    ));
+                }
+            }
+            let pf = history::fitted_file(&base, &fitted, meta);
+            history::write(&output, &history::param_file_text(&pf)?)?;
+            report.push_str(&format!("\nwrote {}\n", output.display()));
+            emit(&report, None)
+        }
     }
+}
+
+/// Today's date (UTC) from the system clock — the CLI is the edge that may read it.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    casus_model::Date::from_days_since_epoch(secs / 86_400).to_string()
 }

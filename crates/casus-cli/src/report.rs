@@ -395,15 +395,19 @@ pub fn explain_text(
         if let Some(a) = &d.ask {
             let _ = writeln!(
                 out,
-                "  does {} ask the alliance? need {:.2} × expected help {:.2}, prestige cost share {:.2}, obligation {:.2}, trust {:+.2} → U(ask)={:+.2}, P(ask)={}",
+                "  does {} ask the alliance? need {:.2} × expected help {:.2}, prestige cost share {:.2}, obligation if it asks {:.2} (consultations alone {:.2}), trust {:+.2}\n    → U(ask for help)={:+.2}, U(ask for consultations)={:+.2}, U(ask nothing)=0: P = {} / {} / {}",
                 a.state,
                 a.need,
                 a.expected_help,
                 a.prestige,
                 a.obligation,
+                a.obligation_consult,
                 a.trust,
                 a.utility_ask,
-                pct(a.p_ask).trim()
+                a.utility_consult,
+                pct(a.p_ask).trim(),
+                pct(a.p_consult).trim(),
+                pct(1.0 - a.p_ask - a.p_consult).trim()
             );
         }
         for m in &d.members {

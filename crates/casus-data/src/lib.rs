@@ -5,6 +5,7 @@
 //! scenario files. Every problem is reported with file, line and column; nothing
 //! here panics on bad input.
 
+pub mod cases;
 pub mod error;
 pub mod params;
 pub mod scenario;

@@ -74,3 +74,9 @@ pub fn bundled_params() -> Result<ParamFile, LoadError> {
         }])),
     }
 }
+
+/// The bundled priors (the calibration's starting point and prior centre).
+pub fn bundled_priors() -> Result<ParamFile, LoadError> {
+    let (f, t) = crate::embedded::PRIORS;
+    parse_params(f, t)
+}

@@ -666,14 +666,28 @@ pub struct AskDecision {
     pub expected_help: f64,
     /// The asker's own share of alliance spending (asking shows weakness).
     pub prestige: f64,
+    /// Obligation strength if it asks for help (forces).
     pub obligation: f64,
+    /// Obligation strength of consultations alone (no request needed).
+    pub obligation_consult: f64,
     pub trust: f64,
+    /// Utility of asking for help (forces); of asking only for consultations.
     pub utility_ask: f64,
+    pub utility_consult: f64,
+    /// P(asks for help), P(asks for consultations); the rest: asks nothing.
     pub p_ask: f64,
+    pub p_consult: f64,
 }
 
-/// Whether the member in a crisis asks the alliance (its utility against not asking).
-pub fn decide_ask(f: &Facts, det_if_asked: &Determination, crisis: &Crisis) -> AskDecision {
+/// Whether the member in a crisis asks the alliance for help, asks only for
+/// consultations (a statement), or asks nothing. Asking for consultations is
+/// worth half the gain and half the prestige cost of asking for help.
+pub fn decide_ask(
+    f: &Facts,
+    det_if_asked: &Determination,
+    det_now: &Determination,
+    crisis: &Crisis,
+) -> AskDecision {
     let p = f.params;
     let me = crisis.requester.as_str();
     let need = match (&crisis.adversary, crisis.unrest) {
@@ -688,21 +702,24 @@ pub fn decide_ask(f: &Facts, det_if_asked: &Determination, crisis: &Crisis) -> A
     let prestige = f.spending_share(me);
     let expected_help = 1.0 - prestige;
     let obligation = obligation_strength(det_if_asked, me);
+    let obligation_consult = obligation_strength(det_now, me);
     let trust = f.memory.trust_of(me, p) - 0.5;
-    let u = p.ask_help * need * expected_help - p.ask_prestige * prestige
-        + p.obligation * obligation
-        + p.trust * trust
-        + p.ask_constant;
-    let probs = logit(&[Some(u), Some(0.0)]);
+    let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige + p.trust * trust;
+    let u = gain + p.obligation * obligation + p.ask_constant;
+    let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.ask_constant;
+    let probs = logit(&[Some(u), Some(u_consult), Some(0.0)]);
     AskDecision {
         state: me.to_string(),
         need,
         expected_help,
         prestige,
         obligation,
+        obligation_consult,
         trust,
         utility_ask: u,
+        utility_consult: u_consult,
         p_ask: probs[0],
+        p_consult: probs[1],
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Plan {
 pub struct Decisions {
     pub ask: Option<AskDecision>,
     pub members: Vec<MemberDecision>,
+    /// Members' stances if the member concerned asks only for consultations.
+    pub members_consult: Vec<MemberDecision>,
     pub signs: Vec<SignDecision>,
     pub required_force: f64,
 }
@@ -236,6 +238,35 @@ impl Plan {
         })
     }
 
+    /// The determination behind the decision at event `ev`, if it is a decision.
+    pub fn determination_at(&self, ev: usize) -> Option<&Determination> {
+        self.steps.iter().find_map(|(e, s)| match s {
+            Step::Decide { det, .. } if *e == ev => Some(det.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The rung asked for at event `ev` (a crisis without request asks for forces).
+    pub fn asked_at(&self, ev: usize) -> Option<Outcome> {
+        self.steps.iter().find_map(|(e, s)| match s {
+            Step::Decide { crisis, mode, .. } if *e == ev => Some(match mode {
+                Mode::Crisis {
+                    mediation: true, ..
+                } => Outcome::Statement,
+                _ => asked_rung(crisis.asks),
+            }),
+            _ => None,
+        })
+    }
+
+    /// Whether the decision at event `ev` goes to the council (a formal request,
+    /// or a crisis the member may formally ask about).
+    pub fn formal_at(&self, ev: usize) -> bool {
+        self.steps.iter().any(
+            |(e, s)| matches!(s, Step::Decide { mode, .. } if *e == ev && *mode != Mode::Informal),
+        )
+    }
+
     fn alliance(&self) -> &crate::alliance::Alliance {
         &self.world.alliances[&self.scenario.alliance]
     }
@@ -252,12 +283,18 @@ impl Plan {
         };
         match &self.steps[i].1 {
             Step::Decide { det, crisis, mode } => {
+                let mut members_consult = Vec::new();
                 let (ask, det_for_members, crisis_for_members) = match mode {
                     Mode::Crisis { ask_det, mediation } => {
                         let member = self
                             .alliance()
                             .is_participating(&crisis.requester, event.date);
-                        let ask = member.then(|| decision::decide_ask(&facts, ask_det, crisis));
+                        let ask =
+                            member.then(|| decision::decide_ask(&facts, ask_det, det, crisis));
+                        if member && !*mediation {
+                            members_consult =
+                                decision::decide_all(&facts, det, &consultations(crisis));
+                        }
                         if *mediation {
                             // Mediation: a call on both parties, against no one.
                             let c = Crisis {
@@ -276,6 +313,7 @@ impl Plan {
                 Decisions {
                     ask,
                     members,
+                    members_consult,
                     signs: vec![],
                     required_force: facts.required_force(&crisis_for_members),
                 }
@@ -289,6 +327,7 @@ impl Plan {
                 Decisions {
                     ask: None,
                     members: vec![],
+                    members_consult: vec![],
                     signs,
                     required_force: 0.0,
                 }
@@ -296,10 +335,19 @@ impl Plan {
             _ => Decisions {
                 ask: None,
                 members: vec![],
+                members_consult: vec![],
                 signs: vec![],
                 required_force: 0.0,
             },
         }
+    }
+}
+
+/// The same crisis, asking only for consultations.
+fn consultations(crisis: &Crisis) -> Crisis {
+    Crisis {
+        asks: Ask::Consultations,
+        ..crisis.clone()
     }
 }
 
@@ -482,11 +530,48 @@ fn play(
                     council: None,
                 },
                 Mode::Crisis { ask_det, mediation } => {
-                    let asked = d
+                    // 0: asks for help, 1: asks for consultations, 2: asks nothing.
+                    let choice = d
                         .ask
                         .as_ref()
-                        .map(|a| choose(&[a.p_ask, 1.0 - a.p_ask], rng) == 0)
-                        .unwrap_or(false);
+                        .map(|a| choose(&[a.p_ask, a.p_consult, 1.0 - a.p_ask - a.p_consult], rng))
+                        .unwrap_or(2);
+                    let asked = choice == 0;
+                    if !*mediation && choice == 1 {
+                        let consult_stances: Vec<(StateCode, Stance, f64)> = d
+                            .members_consult
+                            .iter()
+                            .map(|m| {
+                                (
+                                    m.state.clone(),
+                                    Stance::ALL[choose(&m.probabilities, rng)],
+                                    0.0,
+                                )
+                            })
+                            .collect();
+                        let crefs: Vec<(&str, Stance, f64)> = consult_stances
+                            .iter()
+                            .map(|(m, s, t)| (m.as_str(), *s, *t))
+                            .collect();
+                        let c = consultations(crisis);
+                        let res = council::decide(&rule, det, &c, &crefs, 0.0);
+                        let owed = decision::obligation_strength(det, &crisis.requester);
+                        memory.answered(
+                            &crisis.requester,
+                            &event.id,
+                            Outcome::Statement,
+                            res.outcome,
+                            owed,
+                            &plan.params,
+                        );
+                        return Draw {
+                            outcome: Some(res.outcome),
+                            asked: Some(true),
+                            stances: consult_stances,
+                            signed: vec![],
+                            council: Some(res),
+                        };
+                    }
                     if *mediation {
                         let c = Crisis {
                             adversary: None,
@@ -835,7 +920,8 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                     Mode::Informal => branches.push((1.0, Outcome::None, None)),
                     Mode::Crisis { ask_det, mediation } => {
                         let p_ask = d.ask.as_ref().map_or(0.0, |a| a.p_ask);
-                        p_request = d.ask.as_ref().map(|a| a.p_ask);
+                        let p_consult = d.ask.as_ref().map_or(0.0, |a| a.p_consult);
+                        p_request = d.ask.as_ref().map(|a| a.p_ask + a.p_consult);
                         if *mediation {
                             let c = Crisis {
                                 adversary: None,
@@ -855,7 +941,30 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 d.required_force,
                             );
                             let owed = decision::obligation_strength(ask_det, &crisis.requester);
-                            branches.push((1.0 - p_ask, Outcome::None, None));
+                            branches.push((1.0 - p_ask - p_consult, Outcome::None, None));
+                            let consult_members: Vec<council::Member> = d
+                                .members_consult
+                                .iter()
+                                .map(|m| council::Member {
+                                    p: m.probabilities,
+                                    troops: 0.0,
+                                })
+                                .collect();
+                            let cdist = council::outcome_distribution(
+                                &rule,
+                                det,
+                                &consultations(crisis),
+                                &consult_members,
+                                0.0,
+                            );
+                            let cowed = decision::obligation_strength(det, &crisis.requester);
+                            for o in Outcome::ALL {
+                                branches.push((
+                                    p_consult * cdist[o.rung()],
+                                    o,
+                                    Some((Outcome::Statement, cowed)),
+                                ));
+                            }
                             for o in Outcome::ALL {
                                 branches.push((
                                     p_ask * dist[o.rung()],

@@ -9,6 +9,7 @@
 
 pub mod alliance;
 pub mod analysis;
+pub mod calibration;
 pub mod council;
 pub mod date;
 pub mod decision;

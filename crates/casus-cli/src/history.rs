@@ -1,0 +1,407 @@
+//! `backtest` and `calibrate`: the model against documented cases, the scores
+//! against baselines, the reliability diagram, and the fitted parameter file.
+
+use crate::input::{InvalidInput, write_atomic};
+use anyhow::{Context, Result};
+use casus_data::cases::{bundled_cases, load_cases};
+use casus_data::params::{Entry, ParamFile};
+use casus_model::calibration::{Backtest, Case, Scores};
+use casus_model::scenario::World;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Load cases from a directory, or the bundled library.
+pub fn cases(dir: Option<&Path>, world: &World) -> Result<Vec<Case>> {
+    match dir {
+        None => Ok(bundled_cases(world).map_err(InvalidInput)?),
+        Some(d) => {
+            let mut files = Vec::new();
+            let rd = std::fs::read_dir(d)
+                .with_context(|| format!("cannot read case directory `{}`", d.display()))?;
+            for e in rd {
+                let p = e?.path();
+                if p.extension().is_some_and(|x| x == "toml") {
+                    let text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("cannot read `{}`", p.display()))?;
+                    files.push((p.file_name().unwrap().to_string_lossy().into_owned(), text));
+                }
+            }
+            files.sort();
+            load_cases(&files, world).map_err(|mut e| {
+                for p in e.0.iter_mut() {
+                    p.file = d.join(&p.file).display().to_string();
+                }
+                InvalidInput(e).into()
+            })
+        }
+    }
+}
+
+fn dist(p: &[f64; 4]) -> Value {
+    json!({ "none": p[0], "statement": p[1], "mission": p[2], "deployment": p[3] })
+}
+
+fn scores_json(s: &Scores) -> Value {
+    json!({ "brier": s.brier, "log": s.log, "accuracy": s.accuracy, "n": s.n })
+}
+
+pub fn backtest_json(b: &Backtest) -> Value {
+    let cases: Vec<Value> = b
+        .predictions
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.case,
+                "event": p.event,
+                "observed": p.observed.map(|o| o.name()),
+                "predicted": p.predicted.as_ref().map(dist),
+                "baselines": {
+                    "treaty_literal": p.treaty_literal.as_ref().map(dist),
+                    "leader_only": p.leader_only.as_ref().map(dist),
+                },
+                "signed": p.signed.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_sign": q}))).collect::<serde_json::Map<_, _>>(),
+                "stances": p.stances.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s.name(), "p": q}))).collect::<serde_json::Map<_, _>>(),
+            })
+        })
+        .collect();
+    json!({
+        "cases": cases,
+        "scores": scores_json(&b.scores),
+        "baselines": b.baselines.iter().map(|(k, v)| (k.clone(), scores_json(v))).collect::<serde_json::Map<_, _>>(),
+        "member_level": { "brier": b.member_brier, "n": b.member_n },
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:3.0}%", 100.0 * x)
+}
+
+pub fn backtest_text(title: &str, b: &Backtest) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "case                                event                 observed    none stmt miss depl  hit"
+    );
+    for p in &b.predictions {
+        if let (Some(q), Some(o)) = (p.predicted, p.observed) {
+            let hit = if casus_model::calibration::hit(&q, o) {
+                "✓"
+            } else {
+                "✗"
+            };
+            let _ = writeln!(
+                out,
+                "{:<35} {:<21} {:<10} {} {} {} {}   {hit}",
+                p.case,
+                p.event,
+                o.name(),
+                pct(q[0]),
+                pct(q[1]),
+                pct(q[2]),
+                pct(q[3])
+            );
+        }
+        for (m, (s, q)) in &p.signed {
+            let _ = writeln!(
+                out,
+                "{:<35} {:<21} {m} {} the declaration: P(sign) = {}",
+                p.case,
+                p.event,
+                if *s { "signed" } else { "did not sign" },
+                pct(*q)
+            );
+        }
+        for (m, (s, q)) in &p.stances {
+            let _ = writeln!(
+                out,
+                "{:<35} {:<21} {m} {}: P = {}",
+                p.case,
+                p.event,
+                s.name(),
+                pct(q[*s as usize])
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "scores on {} ladder outcomes (lower Brier and log are better)",
+        b.scores.n
+    );
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>7} {:>7} {:>9}",
+        "", "Brier", "log", "accuracy"
+    );
+    let row = |out: &mut String, name: &str, s: &Scores| {
+        let _ = writeln!(
+            out,
+            "  {name:<16} {:>7.3} {:>7.3} {:>8.0}%",
+            s.brier,
+            s.log,
+            100.0 * s.accuracy
+        );
+    };
+    row(&mut out, "model", &b.scores);
+    for (k, v) in &b.baselines {
+        row(&mut out, k, v);
+    }
+    let _ = writeln!(
+        out,
+        "member level (signatures, stances): Brier {:.3} on {} observations",
+        b.member_brier, b.member_n
+    );
+    out
+}
+
+/// A reliability diagram: predicted probability of each rung against the observed
+/// frequency, in bins of width 0.2, as a self-contained SVG.
+pub fn reliability_svg(b: &Backtest, title: &str) -> String {
+    let mut bins = [(0.0f64, 0.0f64, 0usize); 5];
+    for p in &b.predictions {
+        if let (Some(q), Some(o)) = (p.predicted, p.observed) {
+            for (k, x) in q.iter().enumerate() {
+                let i = ((x * 5.0) as usize).min(4);
+                bins[i].0 += x;
+                bins[i].1 += if k == o.rung() { 1.0 } else { 0.0 };
+                bins[i].2 += 1;
+            }
+        }
+    }
+    let (w, h, m) = (420.0, 420.0, 50.0);
+    let sx = |x: f64| m + x * (w - 2.0 * m);
+    let sy = |y: f64| h - m - y * (h - 2.0 * m);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="20" text-anchor="middle" font-size="14">{title}</text>"#,
+        w / 2.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="gray" stroke-dasharray="4"/>"#,
+        sx(0.0),
+        sy(0.0),
+        sx(1.0),
+        sy(1.0)
+    );
+    let _ = writeln!(
+        s,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="black"/>"#,
+        sx(0.0),
+        sy(1.0),
+        sx(1.0) - sx(0.0),
+        sy(0.0) - sy(1.0)
+    );
+    for t in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="middle">{t:.1}</text>"#,
+            sx(t),
+            sy(0.0) + 16.0
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end">{t:.1}</text>"#,
+            sx(0.0) - 6.0,
+            sy(t) + 4.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" text-anchor="middle">predicted probability</text>"#,
+        w / 2.0,
+        h - 12.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="14" y="{}" text-anchor="middle" transform="rotate(-90 14 {})">observed frequency</text>"#,
+        h / 2.0,
+        h / 2.0
+    );
+    let mut pts = Vec::new();
+    for (sum_p, hits, n) in bins {
+        if n == 0 {
+            continue;
+        }
+        let (x, y) = (sum_p / n as f64, hits / n as f64);
+        pts.push(format!("{:.1},{:.1}", sx(x), sy(y)));
+        let r = 3.0 + (n as f64).sqrt();
+        let _ = writeln!(
+            s,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="{r:.1}" fill="steelblue" fill-opacity="0.7"><title>{n} predictions, mean {x:.2}, observed {y:.2}</title></circle>"#,
+            sx(x),
+            sy(y)
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="10">n={n}</text>"#,
+            sx(x) + r + 2.0,
+            sy(y) - 2.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<polyline points="{}" fill="none" stroke="steelblue"/>"#,
+        pts.join(" ")
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The parameter file after a fit: fitted values and their provenance.
+pub fn fitted_file(
+    base: &ParamFile,
+    fitted: &casus_model::params::Params,
+    meta: Vec<(&str, toml::Value)>,
+) -> ParamFile {
+    let mut pf = base.clone();
+    for (name, value) in fitted.pairs() {
+        if let Some(e) = pf.entries.get_mut(name)
+            && (e.value - value).abs() > 0.0
+            && casus_model::calibration::FITTED.contains(&name)
+        {
+            let prior = e
+                .provenance
+                .split(" | fitted")
+                .next()
+                .unwrap_or(&e.provenance)
+                .to_string();
+            *e = Entry {
+                value: (value * 1e4).round() / 1e4,
+                unit: e.unit.clone(),
+                meaning: e.meaning.clone(),
+                provenance: format!("{prior} | fitted by `casus calibrate` (MAP, see [meta])"),
+            };
+        }
+    }
+    pf.meta.clear();
+    for (k, v) in meta {
+        pf.meta.insert(k.to_string(), v);
+    }
+    pf
+}
+
+/// Serialise a parameter file in the documented layout.
+pub fn param_file_text(pf: &ParamFile) -> Result<String> {
+    let mut s = String::from(
+        "# Global parameters of the casus decision model (one set for every state and case).\n\
+         # Each entry: value, unit, meaning, provenance. Utilities are in logit units: a\n\
+         # difference of 1 between two options multiplies their odds by e ≈ 2.7.\n\
+         # Written by `casus calibrate`; [meta] says how the values were fitted.\n\n",
+    );
+    let mut meta = toml::Table::new();
+    for (k, v) in &pf.meta {
+        meta.insert(k.clone(), v.clone());
+    }
+    s.push_str("[meta]\n");
+    s.push_str(&toml::to_string(&meta)?);
+    for name in casus_model::params::Params::NAMES {
+        if let Some(e) = pf.entries.get(*name) {
+            s.push_str(&format!("\n[{name}]\n"));
+            s.push_str(&toml::to_string(e)?);
+        }
+    }
+    Ok(s)
+}
+
+/// Write `text` to `path` atomically.
+pub fn write(path: &Path, text: &str) -> Result<()> {
+    write_atomic(path, text)
+}
+
+/// The implied rate of honoured defence commitments: every member attacked on its
+/// own territory by each outside state with a sourced dispute or rivalry, asking
+/// under the collective-defence article for forces, on 1 July of each year
+/// 2010–2024; "honoured" = the council sends forces (deployment), "partly" = a
+/// mission. Printed beside the published rates.
+pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Result<String> {
+    use casus_model::forecast::{Plan, exact};
+    let alliance = &world.alliances["CSTO"];
+    let article = alliance
+        .provisions
+        .iter()
+        .find(|p| matches!(p.rule, casus_model::treaty::Rule::CollectiveDefence { .. }))
+        .map(|p| p.id.clone())
+        .unwrap_or_default();
+    let outsiders: Vec<&str> = world
+        .states
+        .keys()
+        .map(String::as_str)
+        .filter(|s| !alliance.members.iter().any(|m| m.state == *s))
+        .collect();
+    let (mut n, mut deployed, mut mission) = (0usize, 0.0, 0.0);
+    for year in (2010..=2024).step_by(2) {
+        let date = casus_model::Date::new(year, 7, 1).expect("valid date");
+        for victim in alliance.members_on(date) {
+            if !alliance.is_participating(victim, date) {
+                continue;
+            }
+            for aggressor in &outsiders {
+                let text = format!(
+                    "format = 1\nid = \"anchor\"\ntitle = \"t\"\nalliance = \"CSTO\"\n\
+                     [[events]]\nid = \"c\"\ndate = {date}\nkind = \"external_aggression\"\naggressor = \"{aggressor}\"\ntarget = \"{victim}\"\ntitle = \"t\"\n\
+                     [[events]]\nid = \"r\"\ndate = {date}\nkind = \"request\"\nrequester = \"{victim}\"\nto = \"CSTO\"\ncrisis = \"c\"\narticle = \"{article}\"\nasks = \"forces\"\ntitle = \"t\"\n"
+                );
+                let sc = casus_data::parse_scenario("anchor.toml", &text, world)
+                    .map_err(InvalidInput)?;
+                let plan = Plan::new(world, &sc, params)?;
+                if let Some(o) = exact(&plan)[1].outcomes {
+                    n += 1;
+                    deployed += o[3];
+                    mission += o[2];
+                }
+            }
+        }
+    }
+    let rate = deployed / n.max(1) as f64;
+    let partly = mission / n.max(1) as f64;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Implied reliability of the CSTO's collective-defence clause ({article}), model vs published rates"
+    );
+    let _ = writeln!(
+        s,
+        "model: {n} synthetic invocations (each member attacked by each non-member, formal request for forces, 2010–2024 every 2 years)"
+    );
+    let _ = writeln!(
+        s,
+        "  honoured (forces sent)           {:5.1}%",
+        100.0 * rate
+    );
+    let _ = writeln!(
+        s,
+        "  partly (mission, no forces)      {:5.1}%",
+        100.0 * partly
+    );
+    let _ = writeln!(s, "published (shared/domain/published-models.md §3):");
+    let _ = writeln!(
+        s,
+        "  Leeds, Long & Mitchell (2000), 1816–1944, all obligations       74.5%"
+    );
+    let _ = writeln!(
+        s,
+        "  Berkemeier & Fuhrmann (2018), all, 1816–2003                     50%  (73/146)"
+    );
+    let _ = writeln!(
+        s,
+        "  Berkemeier & Fuhrmann (2018), defence pacts, all years           41%  (42/102)"
+    );
+    let _ = writeln!(
+        s,
+        "  Berkemeier & Fuhrmann (2018), defence pacts, 1945–2003           14%  (6/43)"
+    );
+    let _ = writeln!(
+        s,
+        "  Chiba et al. (2026), invoked alliances                          ~67%"
+    );
+    Ok(s)
+}

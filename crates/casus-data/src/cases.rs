@@ -1,0 +1,207 @@
+//! Case files: `NAME.toml` (the scenario the model sees) and `NAME.observed.toml`
+//! (what happened, read only by the scorer). Format: `docs/case-format.md`.
+
+use crate::error::{LoadError, Problem, Reporter};
+use crate::scenario::parse_scenario;
+use casus_model::calibration::{Case, Observed};
+use casus_model::decision::Stance;
+use casus_model::dynamics::Outcome;
+use casus_model::scenario::{Scenario, World};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObserved {
+    case: Spanned<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    sources: Vec<String>,
+    observation: Vec<Spanned<RawObservation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObservation {
+    event: Spanned<String>,
+    outcome: Option<Spanned<String>>,
+    #[serde(default)]
+    stances: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    signed: BTreeMap<String, bool>,
+    note: Option<String>,
+}
+
+const OUTCOMES: &[(&str, Outcome)] = &[
+    ("none", Outcome::None),
+    ("statement", Outcome::Statement),
+    ("mission", Outcome::Mission),
+    ("deployment", Outcome::Deployment),
+];
+const STANCES: &[(&str, Stance)] = &[
+    ("forces", Stance::Forces),
+    ("support", Stance::Support),
+    ("abstain", Stance::Abstain),
+    ("object", Stance::Object),
+];
+
+/// Parse an observation file against its (already parsed) scenario.
+pub fn parse_observed(
+    file: &str,
+    text: &str,
+    scenario: &Scenario,
+    world: &World,
+) -> Result<Case, LoadError> {
+    let mut rep = Reporter::new(file, text);
+    let raw: RawObserved = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            rep.toml(&e);
+            return Err(LoadError(rep.problems));
+        }
+    };
+    if raw.case.get_ref() != &scenario.id {
+        rep.at(
+            raw.case.span(),
+            format!(
+                "`case = \"{}\"` does not match the scenario id `{}`",
+                raw.case.get_ref(),
+                scenario.id
+            ),
+            Some("name the scenario this file observes".into()),
+        );
+    }
+    let mut observed = Vec::new();
+    for o in &raw.observation {
+        let r = o.get_ref();
+        if !scenario.events.iter().any(|e| &e.id == r.event.get_ref()) {
+            let ids: Vec<&str> = scenario.events.iter().map(|e| e.id.as_str()).collect();
+            rep.at(
+                r.event.span(),
+                format!("the scenario has no event `{}`", r.event.get_ref()),
+                Some(format!("its events: {}", ids.join(", "))),
+            );
+        }
+        let outcome = r.outcome.as_ref().and_then(|s| {
+            let found = OUTCOMES
+                .iter()
+                .find(|(n, _)| n == s.get_ref())
+                .map(|(_, o)| *o);
+            if found.is_none() {
+                rep.at(
+                    s.span(),
+                    format!("unknown outcome `{}`", s.get_ref()),
+                    Some("expected one of: none, statement, mission, deployment".into()),
+                );
+            }
+            found
+        });
+        let mut stances = BTreeMap::new();
+        for (m, s) in &r.stances {
+            if !world.states.contains_key(m) {
+                rep.at(s.span(), format!("unknown state code `{m}`"), None);
+            }
+            match STANCES.iter().find(|(n, _)| n == s.get_ref()) {
+                Some((_, st)) => {
+                    stances.insert(m.clone(), *st);
+                }
+                None => rep.at(
+                    s.span(),
+                    format!("unknown stance `{}`", s.get_ref()),
+                    Some("expected one of: forces, support, abstain, object".into()),
+                ),
+            }
+        }
+        for m in r.signed.keys() {
+            if !world.states.contains_key(m) {
+                rep.at(
+                    o.span(),
+                    format!("unknown state code `{m}` in `signed`"),
+                    None,
+                );
+            }
+        }
+        if outcome.is_none() && stances.is_empty() && r.signed.is_empty() {
+            rep.at(
+                o.span(),
+                "this observation observes nothing",
+                Some("give `outcome`, `stances` or `signed`".into()),
+            );
+        }
+        observed.push(Observed {
+            event: r.event.get_ref().clone(),
+            outcome,
+            stances,
+            signed: r.signed.clone(),
+            note: r.note.clone(),
+        });
+    }
+    let case = Case {
+        id: scenario.id.clone(),
+        title: if raw.title.is_empty() {
+            scenario.title.clone()
+        } else {
+            raw.title
+        },
+        scenario: scenario.clone(),
+        observed,
+        sources: raw.sources,
+    };
+    rep.finish(case)
+}
+
+/// Build cases from named files: every `NAME.observed.toml` with its `NAME.toml`.
+pub fn load_cases(files: &[(String, String)], world: &World) -> Result<Vec<Case>, LoadError> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut cases = Vec::new();
+    for (name, text) in files {
+        let Some(stem) = name.strip_suffix(".observed.toml") else {
+            continue;
+        };
+        let scen_name = format!("{stem}.toml");
+        let Some((_, scen_text)) = files.iter().find(|(n, _)| *n == scen_name) else {
+            problems.push(Problem {
+                file: name.clone(),
+                line: 1,
+                column: 1,
+                message: format!("no scenario file `{scen_name}` beside this observation file"),
+                help: Some(
+                    "a case is NAME.toml plus NAME.observed.toml (docs/case-format.md)".into(),
+                ),
+            });
+            continue;
+        };
+        match parse_scenario(&scen_name, scen_text, world) {
+            Ok(sc) => match parse_observed(name, text, &sc, world) {
+                Ok(c) => cases.push(c),
+                Err(e) => problems.extend(e.0),
+            },
+            Err(e) => problems.extend(e.0),
+        }
+    }
+    if cases.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            file: "(cases)".into(),
+            line: 1,
+            column: 1,
+            message: "no case found (no NAME.observed.toml files)".into(),
+            help: Some("see docs/case-format.md".into()),
+        });
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(LoadError(problems))
+    }
+}
+
+/// The bundled case library.
+pub fn bundled_cases(world: &World) -> Result<Vec<Case>, LoadError> {
+    let files: Vec<(String, String)> = crate::embedded::CASES
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    load_cases(&files, world)
+}

@@ -1,0 +1,494 @@
+//! Calibration and scoring against history. A case is a scenario up to the
+//! decision point plus what was observed; the model sees only the scenario.
+//! Predictions use the exact likelihood ([`crate::forecast::exact`]), so the
+//! objective is deterministic and smooth in the parameters (no sampling noise to
+//! average away with common random numbers). Fitting is maximum a posteriori: the
+//! log-likelihood of every observation plus a Gaussian prior centred on the prior
+//! parameter values, which guards a small case library against overfitting.
+//! Leave-one-out refits give the out-of-sample scores.
+
+use crate::decision::Stance;
+use crate::dynamics::Outcome;
+use crate::forecast::{ExactEvent, Plan, exact};
+use crate::params::Params;
+use crate::scenario::{Scenario, World};
+use crate::state::StateCode;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What was observed at one event of a case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Observed {
+    pub event: String,
+    pub outcome: Option<Outcome>,
+    pub stances: BTreeMap<StateCode, Stance>,
+    pub signed: BTreeMap<StateCode, bool>,
+    pub note: Option<String>,
+}
+
+/// A documented case: the scenario the model sees and what happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub scenario: Scenario,
+    pub observed: Vec<Observed>,
+    pub sources: Vec<String>,
+}
+
+/// Smallest probability a score is computed with (keeps the log score finite).
+pub const FLOOR: f64 = 1e-4;
+
+/// Multi-class Brier score: Σ_k (p_k − 1[k = observed])², from 0 (perfect) to 2.
+pub fn brier(p: &[f64; 4], observed: Outcome) -> f64 {
+    p.iter()
+        .enumerate()
+        .map(|(k, q)| {
+            let o = if k == observed.rung() { 1.0 } else { 0.0 };
+            (q - o) * (q - o)
+        })
+        .sum()
+}
+
+/// Log score: −ln p(observed), floored.
+pub fn log_score(p: &[f64; 4], observed: Outcome) -> f64 {
+    -p[observed.rung()].max(FLOOR).ln()
+}
+
+/// Whether the most likely rung is the observed one (ties go to the lower rung).
+pub fn hit(p: &[f64; 4], observed: Outcome) -> bool {
+    let mut best = 0;
+    for k in 1..4 {
+        if p[k] > p[best] {
+            best = k;
+        }
+    }
+    best == observed.rung()
+}
+
+/// Mean scores over a set of (prediction, observation) pairs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Scores {
+    pub brier: f64,
+    pub log: f64,
+    pub accuracy: f64,
+    pub n: usize,
+}
+
+pub fn score(pairs: &[([f64; 4], Outcome)]) -> Scores {
+    let n = pairs.len();
+    if n == 0 {
+        return Scores::default();
+    }
+    let nf = n as f64;
+    Scores {
+        brier: pairs.iter().map(|(p, o)| brier(p, *o)).sum::<f64>() / nf,
+        log: pairs.iter().map(|(p, o)| log_score(p, *o)).sum::<f64>() / nf,
+        accuracy: pairs.iter().filter(|(p, o)| hit(p, *o)).count() as f64 / nf,
+        n,
+    }
+}
+
+/// A case's predictions at its observed events.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CasePrediction {
+    pub case: String,
+    pub event: String,
+    pub observed: Option<Outcome>,
+    pub predicted: Option<[f64; 4]>,
+    pub treaty_literal: Option<[f64; 4]>,
+    pub leader_only: Option<[f64; 4]>,
+    pub signed: BTreeMap<StateCode, (bool, f64)>,
+    pub stances: BTreeMap<StateCode, (Stance, [f64; 4])>,
+}
+
+fn spread(rung: Outcome, mass: f64) -> [f64; 4] {
+    let mut p = [(1.0 - mass) / 3.0; 4];
+    p[rung.rung()] = mass;
+    p
+}
+
+/// Predict every observed event of a case.
+pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePrediction>, String> {
+    let plan =
+        Plan::new(world, &case.scenario, params).map_err(|e| format!("case {}: {e}", case.id))?;
+    let ex = exact(&plan);
+    let leader = world
+        .alliances
+        .get(&case.scenario.alliance)
+        .and_then(|a| a.leading_power.clone());
+    let mut out = Vec::new();
+    for obs in &case.observed {
+        let Some(i) = case.scenario.events.iter().position(|e| e.id == obs.event) else {
+            return Err(format!("case {}: no event `{}`", case.id, obs.event));
+        };
+        let e: &ExactEvent = &ex[i];
+        let literal = plan.determination_at(i).map(|d| {
+            if d.casus_foederis {
+                spread(Outcome::Deployment, 0.97)
+            } else {
+                spread(Outcome::None, 0.97)
+            }
+        });
+        let leader_only = e.outcomes.map(|_| {
+            let p_ask = e.p_request.unwrap_or(1.0);
+            let asked = plan.asked_at(i).unwrap_or(Outcome::Deployment);
+            let mut p = [0.0; 4];
+            p[0] += 1.0 - p_ask;
+            match leader.as_ref().and_then(|l| e.stances.get(l)) {
+                Some(s) if plan.formal_at(i) => {
+                    let map = [
+                        Outcome::Deployment,
+                        Outcome::Mission,
+                        Outcome::Statement,
+                        Outcome::None,
+                    ];
+                    for (k, q) in s.iter().enumerate() {
+                        p[map[k].min(asked).rung()] += p_ask * q;
+                    }
+                }
+                _ => {
+                    // The leader asks itself, or the wish is informal: the leader's
+                    // own interest decides — formal requests by the leader get its
+                    // forces, informal ones nothing collective.
+                    let rung = if plan.formal_at(i) {
+                        asked
+                    } else {
+                        Outcome::None
+                    };
+                    p[rung.rung()] += p_ask;
+                }
+            }
+            p
+        });
+        // An informal wish never reaches the council: its outcome is `none` by
+        // construction and is not scored (its members' stances are).
+        let scored = plan.formal_at(i);
+        out.push(CasePrediction {
+            case: case.id.clone(),
+            event: obs.event.clone(),
+            observed: obs.outcome,
+            predicted: if scored { e.outcomes } else { None },
+            treaty_literal: literal,
+            leader_only,
+            signed: obs
+                .signed
+                .iter()
+                .map(|(m, s)| (m.clone(), (*s, e.signed.get(m).copied().unwrap_or(0.5))))
+                .collect(),
+            stances: obs
+                .stances
+                .iter()
+                .map(|(m, s)| {
+                    (
+                        m.clone(),
+                        (*s, e.stances.get(m).copied().unwrap_or([0.25; 4])),
+                    )
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Log-likelihood of every observation of the predictions: ladder outcomes,
+/// signatures and member stances.
+pub fn log_likelihood(preds: &[CasePrediction]) -> f64 {
+    let mut ll = 0.0;
+    for p in preds {
+        if let (Some(q), Some(o)) = (p.predicted, p.observed) {
+            ll += q[o.rung()].max(FLOOR).ln();
+        }
+        for (s, q) in p.signed.values() {
+            let q = if *s { *q } else { 1.0 - q };
+            ll += q.max(FLOOR).ln();
+        }
+        for (s, q) in p.stances.values() {
+            ll += q[*s as usize].max(FLOOR).ln();
+        }
+    }
+    ll
+}
+
+/// The parameters `calibrate` fits: the utility weights and constants. Structural
+/// quantities (force thresholds, initial trust) stay at their documented values.
+pub const FITTED: &[&str] = &[
+    "obligation",
+    "leader_wish",
+    "shared_threat",
+    "regime_security",
+    "trust",
+    "abandonment",
+    "stake",
+    "western_exposure",
+    "adversary_ties",
+    "legality",
+    "cost",
+    "entrapment",
+    "forces_constant",
+    "objection_cost",
+    "ask_help",
+    "ask_prestige",
+    "ask_constant",
+    "sign_constant",
+    "grievance",
+    "trust_loss",
+];
+
+/// Default standard deviation of the Gaussian prior on each fitted parameter (logit units).
+pub const PRIOR_SD: f64 = 1.0;
+
+/// The MAP objective (to minimise): −(log-likelihood + log-prior).
+pub fn objective(world: &World, cases: &[&Case], prior: &Params, prior_sd: f64, p: &Params) -> f64 {
+    let mut ll = 0.0;
+    for c in cases {
+        match predict(world, c, p) {
+            Ok(preds) => ll += log_likelihood(&preds),
+            Err(_) => return f64::INFINITY,
+        }
+    }
+    let mut lp = 0.0;
+    for name in FITTED {
+        let (a, b) = (value(prior, name), value(p, name));
+        lp -= 0.5 * ((b - a) / prior_sd).powi(2);
+    }
+    -(ll + lp)
+}
+
+fn value(p: &Params, name: &str) -> f64 {
+    p.pairs()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or(0.0)
+}
+
+fn with_vector(base: &Params, x: &[f64]) -> Params {
+    let mut p = base.clone();
+    for (name, v) in FITTED.iter().zip(x) {
+        p = p.with(name, *v).expect("fitted names are parameters");
+    }
+    p
+}
+
+/// Nelder–Mead minimisation (derivative-free; standard coefficients).
+pub fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    x0: &[f64],
+    step: f64,
+    max_evals: usize,
+) -> (Vec<f64>, f64, usize) {
+    let n = x0.len();
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
+    simplex.push((x0.to_vec(), f(x0)));
+    for i in 0..n {
+        let mut x = x0.to_vec();
+        x[i] += step;
+        let fx = f(&x);
+        simplex.push((x, fx));
+    }
+    let mut evals = n + 1;
+    while evals < max_evals {
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let best = simplex[0].1;
+        let worst = simplex[n].1;
+        if (worst - best).abs() < 1e-7 * (1.0 + best.abs()) {
+            break;
+        }
+        let centroid: Vec<f64> = (0..n)
+            .map(|j| simplex[..n].iter().map(|s| s.0[j]).sum::<f64>() / n as f64)
+            .collect();
+        let along = |t: f64| -> Vec<f64> {
+            (0..n)
+                .map(|j| centroid[j] + t * (simplex[n].0[j] - centroid[j]))
+                .collect()
+        };
+        let xr = along(-1.0);
+        let fr = f(&xr);
+        evals += 1;
+        if fr < simplex[0].1 {
+            let xe = along(-2.0);
+            let fe = f(&xe);
+            evals += 1;
+            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
+        } else if fr < simplex[n - 1].1 {
+            simplex[n] = (xr, fr);
+        } else {
+            let xc = if fr < simplex[n].1 {
+                along(-0.5)
+            } else {
+                along(0.5)
+            };
+            let fc = f(&xc);
+            evals += 1;
+            if fc < fr.min(simplex[n].1) {
+                simplex[n] = (xc, fc);
+            } else {
+                let x0 = simplex[0].0.clone();
+                for s in simplex.iter_mut().skip(1) {
+                    s.0 = (0..n).map(|j| x0[j] + 0.5 * (s.0[j] - x0[j])).collect();
+                    s.1 = f(&s.0);
+                    evals += 1;
+                }
+            }
+        }
+    }
+    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (x, fx) = simplex.swap_remove(0);
+    (x, fx, evals)
+}
+
+/// Fit the parameters to `cases` (MAP), starting from `start`, with `prior` as the
+/// prior's centre. Restarts the simplex until it stops improving.
+pub fn fit(
+    world: &World,
+    cases: &[&Case],
+    prior: &Params,
+    prior_sd: f64,
+    start: &Params,
+    max_evals: usize,
+) -> (Params, f64) {
+    let f = |x: &[f64]| objective(world, cases, prior, prior_sd, &with_vector(prior, x));
+    let mut x: Vec<f64> = FITTED.iter().map(|n| value(start, n)).collect();
+    let mut fx = f(&x);
+    let mut used = 0;
+    while used < max_evals {
+        let (nx, nfx, e) = nelder_mead(&f, &x, 0.5, max_evals - used);
+        used += e;
+        let improved = nfx < fx - 1e-6;
+        x = nx;
+        fx = nfx;
+        if !improved {
+            break;
+        }
+    }
+    (with_vector(prior, &x), fx)
+}
+
+/// Pairs of (prediction, observation) for the ladder outcomes.
+pub fn ladder_pairs(
+    preds: &[CasePrediction],
+    pick: impl Fn(&CasePrediction) -> Option<[f64; 4]>,
+) -> Vec<([f64; 4], Outcome)> {
+    preds
+        .iter()
+        .filter_map(|p| Some((pick(p)?, p.observed?)))
+        .collect()
+}
+
+/// Climatology: the base rates of the ladder in `training`, Laplace-smoothed.
+pub fn climatology(training: &[&CasePrediction]) -> [f64; 4] {
+    let mut counts = [1.0; 4];
+    for p in training {
+        if let Some(o) = p.observed {
+            counts[o.rung()] += 1.0;
+        }
+    }
+    let total: f64 = counts.iter().sum();
+    counts.map(|c| c / total)
+}
+
+/// Scores of the model and the baselines on a set of predictions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Backtest {
+    pub predictions: Vec<CasePrediction>,
+    pub scores: Scores,
+    /// Baseline name → scores on the same cases.
+    pub baselines: BTreeMap<String, Scores>,
+    /// Brier score of member-level observations (signatures and stances as binary
+    /// events: P(observed stance) against 1), and how many there are.
+    pub member_brier: f64,
+    pub member_n: usize,
+}
+
+/// Score predictions: the model, climatology (leave-one-out base rates of the
+/// other cases), treaty-literal and leader-only.
+pub fn evaluate(predictions: Vec<CasePrediction>) -> Backtest {
+    let model = score(&ladder_pairs(&predictions, |p| p.predicted));
+    let literal = score(&ladder_pairs(&predictions, |p| p.treaty_literal));
+    let leader = score(&ladder_pairs(&predictions, |p| p.leader_only));
+    let clim_pairs: Vec<([f64; 4], Outcome)> = predictions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let o = p.observed?;
+            p.predicted?;
+            let others: Vec<&CasePrediction> = predictions
+                .iter()
+                .enumerate()
+                .filter(|(j, q)| *j != i && q.predicted.is_some())
+                .map(|(_, q)| q)
+                .collect();
+            Some((climatology(&others), o))
+        })
+        .collect();
+    let clim = score(&clim_pairs);
+    let mut member_sq = 0.0;
+    let mut member_n = 0;
+    for p in &predictions {
+        for (s, q) in p.signed.values() {
+            let q = if *s { *q } else { 1.0 - q };
+            member_sq += (1.0 - q).powi(2);
+            member_n += 1;
+        }
+        for (s, q) in p.stances.values() {
+            member_sq += (1.0 - q[*s as usize]).powi(2);
+            member_n += 1;
+        }
+    }
+    let mut baselines = BTreeMap::new();
+    baselines.insert("climatology".to_string(), clim);
+    baselines.insert("treaty_literal".to_string(), literal);
+    baselines.insert("leader_only".to_string(), leader);
+    Backtest {
+        predictions,
+        scores: model,
+        baselines,
+        member_brier: if member_n > 0 {
+            member_sq / member_n as f64
+        } else {
+            0.0
+        },
+        member_n,
+    }
+}
+
+/// Predict every case with `params` and score.
+pub fn backtest(world: &World, cases: &[Case], params: &Params) -> Result<Backtest, String> {
+    let mut preds = Vec::new();
+    for c in cases {
+        preds.extend(predict(world, c, params)?);
+    }
+    Ok(evaluate(preds))
+}
+
+/// Leave-one-out: for each case, fit on the others (warm-started at `start`) and
+/// predict the case left out. The prior's centre stays `prior`.
+pub fn leave_one_out(
+    world: &World,
+    cases: &[Case],
+    prior: &Params,
+    prior_sd: f64,
+    start: &Params,
+    max_evals: usize,
+) -> Result<Vec<CasePrediction>, String> {
+    use rayon::prelude::*;
+    let per_case: Vec<Result<Vec<CasePrediction>, String>> = (0..cases.len())
+        .into_par_iter()
+        .map(|i| {
+            let training: Vec<&Case> = cases
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect();
+            let (fitted, _) = fit(world, &training, prior, prior_sd, start, max_evals);
+            predict(world, &cases[i], &fitted)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in per_case {
+        out.extend(r?);
+    }
+    Ok(out)
+}
