@@ -49,6 +49,14 @@ fn main() {
         rel.display().to_string()
     )
     .unwrap();
+    let rates = data.join("base-rates.toml");
+    println!("cargo:rerun-if-changed={}", rates.display());
+    writeln!(
+        out,
+        "pub const BASE_RATES: (&str, &str) = (\"data/base-rates.toml\", include_str!({:?}));",
+        rates.display().to_string()
+    )
+    .unwrap();
     let priors = data.join("priors.toml");
     println!("cargo:rerun-if-changed={}", priors.display());
     writeln!(

@@ -84,6 +84,13 @@ enum Command {
         /// Write the output to this file (atomically) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Simulate the years after the scenario up to this date (YYYY-MM-DD):
+        /// summits, exercises, crises from base rates, freezes, exits, dissolution.
+        #[arg(long)]
+        until: Option<String>,
+        /// With --until: also write fan charts (SVG) to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
     },
     /// Score the model on documented cases against baselines (climatology,
     /// treaty-literal, leader-only).
@@ -346,6 +353,8 @@ fn execute(cli: Cli) -> Result<()> {
             params,
             json,
             output,
+            until,
+            svg,
         } => {
             if runs == 0 {
                 anyhow::bail!("--runs must be at least 1");
@@ -357,6 +366,39 @@ fn execute(cli: Cli) -> Result<()> {
             let sc = input::load_scenario(&scenario, &world)?;
             let seed = seed.unwrap_or(sc.seed);
             let plan = Plan::new(&world, &sc, &params)?;
+            if let Some(until) = until {
+                let date: casus_model::Date = until.parse().map_err(|e| {
+                    anyhow::anyhow!(
+                        "--until: {e}\n  help: give a date as YYYY-MM-DD, e.g. --until 2030-12-31"
+                    )
+                })?;
+                let last = sc.events.last().map(|e| e.date).unwrap_or(date);
+                if date.year <= last.year {
+                    anyhow::bail!(
+                        "--until {date} is not after the scenario's last year ({})\n  help: give a date in a later year",
+                        last.year
+                    );
+                }
+                let rates =
+                    casus_data::params::bundled_base_rates().map_err(input::InvalidInput)?;
+                let years = with_progress(runs, |p| {
+                    casus_model::horizon::run_until(&plan, &rates, date, seed, runs, threads, p)
+                })?;
+                if let Some(svg) = &svg {
+                    input::write_atomic(svg, &report::horizon_svg(&sc, &years))?;
+                }
+                let text = if json {
+                    serde_json::to_string_pretty(&report::horizon_json(
+                        &sc, &years, runs, seed, &until,
+                    ))? + "\n"
+                } else {
+                    report::horizon_text(&sc, &years, runs, seed)
+                };
+                return emit(&text, output.as_ref());
+            }
+            if svg.is_some() {
+                anyhow::bail!("--svg draws the fan charts of a long-horizon run: add --until DATE");
+            }
             let tallies = with_progress(runs, |p| monte_carlo(&plan, seed, runs, threads, p))?;
             let text = if json {
                 serde_json::to_string_pretty(&report::forecast_json(&sc, &tallies, runs, seed))?

@@ -187,7 +187,7 @@ fn pct(x: f64) -> String {
 pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> Value {
     let mut events = Vec::new();
     for (ev, t) in scenario.events.iter().zip(tallies) {
-        if t.decided == 0 && t.summits == 0 {
+        if t.decided == 0 && t.summits == 0 && t.exercises == 0 {
             continue;
         }
         let mut e = json!({ "id": ev.id, "date": ev.date, "kind": ev.kind.name() });
@@ -231,6 +231,14 @@ pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
             e["p_sign"] = Value::Object(sign);
             e["p_all_sign"] = json!(t.all_signed as f64 / t.summits as f64);
         }
+        if t.exercises > 0 {
+            let mut take = serde_json::Map::new();
+            for (m, k) in &t.participated {
+                take.insert(m.clone(), json!(*k as f64 / t.exercises as f64));
+            }
+            e["p_take_part"] = Value::Object(take);
+            e["p_host_cancels"] = json!(t.cancelled as f64 / t.exercises as f64);
+        }
         events.push(e);
     }
     json!({
@@ -253,7 +261,7 @@ pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
         "{runs} replications · seed {seed} · 95% intervals (Wilson)"
     );
     for (ev, t) in scenario.events.iter().zip(tallies) {
-        if t.decided == 0 && t.summits == 0 {
+        if t.decided == 0 && t.summits == 0 && t.exercises == 0 {
             continue;
         }
         let _ = writeln!(out);
@@ -318,6 +326,23 @@ pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
                 out,
                 "    P(every member signs) = {}",
                 pct(t.all_signed as f64 / t.summits as f64).trim()
+            );
+        }
+        if t.exercises > 0 {
+            let takes: Vec<String> = t
+                .participated
+                .iter()
+                .map(|(m, k)| format!("{m} {}", pct(*k as f64 / t.exercises as f64).trim()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    P(take part in the exercise): {}",
+                takes.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "    P(the host cancels) = {}",
+                pct(t.cancelled as f64 / t.exercises as f64).trim()
             );
         }
     }
@@ -416,13 +441,15 @@ pub fn explain_text(
         for s in &d.signs {
             let _ = writeln!(
                 out,
-                "    {} signs? trust {:+.2}, grievance {:.2}, leader's pull {:.2} → U(sign)={:+.2}, P(sign)={}",
+                "    {} engaged? trust {:+.2}, grievance {:.2}, leader's pull {:.2}, cohesion {:+.2}, outside partners {:.0} → U={:+.2}, P(sign/take part)={}",
                 s.state,
                 s.trust,
                 s.grievance,
                 s.leader_wish,
-                s.utility_sign,
-                pct(s.p_sign).trim()
+                s.cohesion,
+                s.ties,
+                s.utility,
+                pct(s.p).trim()
             );
         }
         if let Some(c) = &draw.council {
@@ -462,4 +489,283 @@ pub fn explain_text(
         }
     }
     out
+}
+
+use casus_model::horizon::YearTally;
+use std::collections::BTreeMap;
+
+fn frac(k: u64, n: u64) -> f64 {
+    if n == 0 { 0.0 } else { k as f64 / n as f64 }
+}
+
+/// The long-horizon table: per year, P(each member frozen or gone), P(left),
+/// P(dissolved), P(a deployment so far), and the engaged allies' median and 90% band.
+pub fn horizon_text(scenario: &Scenario, years: &[YearTally], runs: u64, seed: u64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", scenario.id, scenario.title);
+    let _ = writeln!(
+        out,
+        "{runs} replications · seed {seed} · years after the scenario's last event; probabilities by the end of each year"
+    );
+    let members: Vec<String> = years
+        .first()
+        .map(|y| y.disengaged.keys().cloned().collect())
+        .unwrap_or_default();
+    let _ = writeln!(out);
+    let _ = writeln!(out, "P(frozen, under notice or gone) / P(gone):");
+    let mut head = format!("{:<6}", "year");
+    for m in &members {
+        head.push_str(&format!(" {m:>13}"));
+    }
+    head.push_str("   dissolved  deployment  engaged allies (5–50–95%)");
+    let _ = writeln!(out, "{head}");
+    for y in years {
+        let mut row = format!("{:<6}", y.year);
+        for m in &members {
+            let d = frac(y.disengaged.get(m).copied().unwrap_or(0), y.runs);
+            let l = frac(y.left.get(m).copied().unwrap_or(0), y.runs);
+            row.push_str(&format!(" {:>5.1}% /{:>5.1}%", 100.0 * d, 100.0 * l));
+        }
+        let (q5, q50, q95) = quantiles(&y.engaged_hist);
+        row.push_str(&format!(
+            "   {:>8.1}%  {:>9.1}%  {q5}–{q50}–{q95}",
+            100.0 * frac(y.dissolved, y.runs),
+            100.0 * frac(y.deployed, y.runs)
+        ));
+        let _ = writeln!(out, "{row}");
+    }
+    if let Some(y) = years.first() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "first simulated year ({}): P(refuses to sign) / P(skips the exercise):",
+            y.year
+        );
+        for m in &members {
+            let _ = writeln!(
+                out,
+                "  {m}: {:.1}% / {:.1}%",
+                100.0 * frac(y.refused_sign.get(m).copied().unwrap_or(0), y.runs),
+                100.0 * frac(y.skipped_exercise.get(m).copied().unwrap_or(0), y.runs)
+            );
+        }
+    }
+    out
+}
+
+fn quantiles(hist: &[u64]) -> (usize, usize, usize) {
+    let n: u64 = hist.iter().sum();
+    let q = |p: f64| -> usize {
+        let target = (p * n as f64).ceil().max(1.0) as u64;
+        let mut acc = 0;
+        for (k, c) in hist.iter().enumerate() {
+            acc += c;
+            if acc >= target {
+                return k;
+            }
+        }
+        hist.len().saturating_sub(1)
+    };
+    (q(0.05), q(0.5), q(0.95))
+}
+
+pub fn horizon_json(
+    scenario: &Scenario,
+    years: &[YearTally],
+    runs: u64,
+    seed: u64,
+    until: &str,
+) -> Value {
+    let ys: Vec<Value> = years
+        .iter()
+        .map(|y| {
+            let per = |m: &BTreeMap<String, u64>| -> Value {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), json!(frac(*v, y.runs)))).collect())
+            };
+            let (q5, q50, q95) = quantiles(&y.engaged_hist);
+            json!({
+                "year": y.year,
+                "p_dissolved": frac(y.dissolved, y.runs),
+                "p_deployment_so_far": frac(y.deployed, y.runs),
+                "p_frozen_or_gone": per(&y.disengaged),
+                "p_notice_or_gone": per(&y.exiting),
+                "p_left": per(&y.left),
+                "p_refuses_to_sign": per(&y.refused_sign),
+                "p_skips_exercise": per(&y.skipped_exercise),
+                "engaged_allies": { "q05": q5, "median": q50, "q95": q95,
+                    "histogram": y.engaged_hist.iter().map(|c| frac(*c, y.runs)).collect::<Vec<_>>() },
+            })
+        })
+        .collect();
+    json!({ "scenario": scenario.id, "until": until, "runs": runs, "seed": seed, "years": ys })
+}
+
+/// Two panels: a fan chart of the number of engaged allies (5–95% and 25–75%
+/// bands, median) and the cumulative probabilities of dissolution and of each
+/// member's exit.
+pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
+    let (w, h, m) = (760.0, 360.0, 50.0);
+    let panel = 340.0;
+    let n = years.len().max(2) as f64 - 1.0;
+    let max_allies = years
+        .iter()
+        .map(|y| y.engaged_hist.len())
+        .max()
+        .unwrap_or(1)
+        .max(2) as f64
+        - 1.0;
+    let x = |i: usize, x0: f64| x0 + m + (i as f64 / n.max(1.0)) * (panel - m - 10.0);
+    let y = |v: f64, top: f64| h - m - v / top * (h - 2.0 * m);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">"#
+    );
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="18" text-anchor="middle" font-size="13">{}</text>"#,
+        w / 2.0,
+        scenario.title.replace('&', "and").replace('<', "(")
+    );
+    // Panel 1: fan chart.
+    let q = |y: &YearTally, p: f64| -> f64 {
+        let n: u64 = y.engaged_hist.iter().sum();
+        let target = (p * n as f64).ceil().max(1.0) as u64;
+        let mut acc = 0;
+        for (k, c) in y.engaged_hist.iter().enumerate() {
+            acc += c;
+            if acc >= target {
+                return k as f64;
+            }
+        }
+        0.0
+    };
+    for (lo, hi, op) in [(0.05, 0.95, 0.25), (0.25, 0.75, 0.45)] {
+        let mut pts: Vec<String> = years
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{:.1},{:.1}", x(i, 0.0), y(q(t, hi), max_allies)))
+            .collect();
+        pts.extend(
+            years
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, t)| format!("{:.1},{:.1}", x(i, 0.0), y(q(t, lo), max_allies))),
+        );
+        let _ = writeln!(
+            s,
+            r#"<polygon points="{}" fill="steelblue" fill-opacity="{op}"/>"#,
+            pts.join(" ")
+        );
+    }
+    let med: Vec<String> = years
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{:.1},{:.1}", x(i, 0.0), y(q(t, 0.5), max_allies)))
+        .collect();
+    let _ = writeln!(
+        s,
+        r#"<polyline points="{}" fill="none" stroke="navy" stroke-width="2"/>"#,
+        med.join(" ")
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="38" text-anchor="middle">engaged allies of the leading power (median, 50% and 90% bands)</text>"#,
+        panel / 2.0 + 20.0
+    );
+    // Panel 2: cumulative probabilities.
+    let x0 = panel + 40.0;
+    let colours = [
+        "crimson",
+        "darkorange",
+        "seagreen",
+        "purple",
+        "saddlebrown",
+        "teal",
+        "gray",
+        "olive",
+    ];
+    let mut series: Vec<(String, Vec<f64>)> = vec![(
+        "dissolved".into(),
+        years.iter().map(|t| frac(t.dissolved, t.runs)).collect(),
+    )];
+    if let Some(first) = years.first() {
+        for mem in first.left.keys() {
+            series.push((
+                format!("{mem} gone"),
+                years
+                    .iter()
+                    .map(|t| frac(t.left.get(mem).copied().unwrap_or(0), t.runs))
+                    .collect(),
+            ));
+        }
+    }
+    for (k, (name, vals)) in series.iter().enumerate() {
+        let pts: Vec<String> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i, x0), y(*v, 1.0)))
+            .collect();
+        let c = colours[k % colours.len()];
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{c}" stroke-width="2"/>"#,
+            pts.join(" ")
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" fill="{c}">{name}</text>"#,
+            x0 + m + 6.0,
+            56.0 + 13.0 * k as f64
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="38" text-anchor="middle">cumulative probability</text>"#,
+        x0 + panel / 2.0 + 20.0
+    );
+    for (x_base, top, ticks) in [
+        (0.0, max_allies, vec![0.0, max_allies / 2.0, max_allies]),
+        (x0, 1.0, vec![0.0, 0.5, 1.0]),
+    ] {
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="black"/>"#,
+            x_base + m,
+            y(0.0, top),
+            x_base + panel - 10.0,
+            y(0.0, top)
+        );
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="black"/>"#,
+            x_base + m,
+            y(0.0, top),
+            x_base + m,
+            y(top, top)
+        );
+        for t in ticks {
+            let _ = writeln!(
+                s,
+                r#"<text x="{}" y="{:.1}" text-anchor="end">{t:.1}</text>"#,
+                x_base + m - 4.0,
+                y(t, top) + 4.0
+            );
+        }
+        for (i, t) in years.iter().enumerate() {
+            if years.len() <= 12 || i % 2 == 0 {
+                let _ = writeln!(
+                    s,
+                    r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                    x(i, x_base),
+                    h - m + 14.0,
+                    t.year
+                );
+            }
+        }
+    }
+    s.push_str("</svg>\n");
+    s
 }

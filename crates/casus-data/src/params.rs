@@ -80,3 +80,68 @@ pub fn bundled_priors() -> Result<ParamFile, LoadError> {
     let (f, t) = crate::embedded::PRIORS;
     parse_params(f, t)
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateEntry {
+    per_year: f64,
+    #[serde(default)]
+    claimed_share: Option<f64>,
+    #[allow(dead_code)]
+    cases: Vec<String>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatesFile {
+    source: String,
+    internal_unrest: RateEntry,
+    external_aggression: RateEntry,
+    intra_member_conflict: RateEntry,
+}
+
+/// Parse the base-rates file.
+pub fn parse_base_rates(
+    file: &str,
+    text: &str,
+) -> Result<casus_model::horizon::BaseRates, LoadError> {
+    let mut rep = Reporter::new(file, text);
+    let r: RatesFile = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            rep.toml(&e);
+            return Err(LoadError(rep.problems));
+        }
+    };
+    let rates = casus_model::horizon::BaseRates {
+        internal_unrest: r.internal_unrest.per_year,
+        unrest_claimed_share: r.internal_unrest.claimed_share.unwrap_or(0.0),
+        external_aggression: r.external_aggression.per_year,
+        intra_member_conflict: r.intra_member_conflict.per_year,
+        source: r.source,
+    };
+    for (name, v) in [
+        ("internal_unrest", rates.internal_unrest),
+        ("external_aggression", rates.external_aggression),
+        ("intra_member_conflict", rates.intra_member_conflict),
+    ] {
+        if !(v.is_finite() && (0.0..=10.0).contains(&v)) {
+            let at = text.find(&format!("[{name}]")).unwrap_or(0);
+            rep.at(
+                at..at,
+                format!("{name}.per_year must be between 0 and 10, found {v}"),
+                None,
+            );
+        }
+    }
+    rep.finish(rates)
+}
+
+/// The bundled base rates.
+pub fn bundled_base_rates() -> Result<casus_model::horizon::BaseRates, LoadError> {
+    let (f, t) = crate::embedded::BASE_RATES;
+    parse_base_rates(f, t)
+}

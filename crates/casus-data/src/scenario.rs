@@ -6,7 +6,7 @@ use crate::error::{LoadError, Reporter};
 use crate::world::known_states;
 use casus_model::Date;
 use casus_model::alliance::DecisionRule;
-use casus_model::event::{Ask, Event, EventKind, Involvement, MembershipChange};
+use casus_model::event::{Ask, Event, EventKind, Involvement, MembershipChange, WarResult};
 use casus_model::scenario::{Attribute, Override, Scenario, World};
 use casus_model::state::Relation;
 use serde::Deserialize;
@@ -69,6 +69,8 @@ struct RawEvent {
     declaration: Option<S<String>>,
     name: Option<S<String>>,
     change: Option<S<String>>,
+    result: Option<S<String>>,
+    partner: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +131,8 @@ const KIND_KEYS: &[(&str, &[&str])] = &[
     ("exercise", &["name", "host"]),
     ("membership_change", &["state", "change"]),
     ("capability_shock", &["state", "personnel_committed"]),
+    ("war_outcome", &["member", "against", "result"]),
+    ("partnership", &["state", "partner"]),
 ];
 
 impl RawEvent {
@@ -164,7 +168,9 @@ impl RawEvent {
             organ,
             declaration,
             name,
-            change
+            change,
+            result,
+            partner
         );
         v
     }
@@ -654,9 +660,35 @@ fn build_kind(
                 personnel_committed: *p?.get_ref(),
             })
         }
+        "war_outcome" => {
+            let member = v.req_state(&e.member, "member", kind, at.clone());
+            v.member(&member, e.member.as_ref(), date, "member whose war ends");
+            let against = v.req_state(&e.against, "against", kind, at.clone());
+            let result = v.require(&e.result, "result", kind, at.clone());
+            let result = result.and_then(|r| v.choice(r, RESULTS, "war result"));
+            Some(EventKind::WarOutcome {
+                member: member?,
+                against: against?,
+                result: result?,
+            })
+        }
+        "partnership" => {
+            let state = v.req_state(&e.state, "state", kind, at.clone());
+            let partner = v.req_state(&e.partner, "partner", kind, at.clone());
+            Some(EventKind::Partnership {
+                state: state?,
+                partner: partner?,
+            })
+        }
         _ => None,
     }
 }
+
+const RESULTS: &[(&str, WarResult)] = &[
+    ("lost", WarResult::Lost),
+    ("stalemate", WarResult::Stalemate),
+    ("won", WarResult::Won),
+];
 
 fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
     let span = o.span();

@@ -723,36 +723,61 @@ pub fn decide_ask(
     }
 }
 
-/// A member's choice whether to sign a summit declaration.
+/// A member's engagement with the alliance: the utility behind signing
+/// declarations, taking part in exercises, and staying rather than freezing or
+/// leaving. `p` = logistic(utility) is the probability of the engaged choice.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SignDecision {
+pub struct Engagement {
     pub state: StateCode,
+    /// Trust in the alliance, centred (−½…½).
     pub trust: f64,
     pub grievance: f64,
+    /// The leading power's pull: its spending share × the member's dependence on it × its credibility.
     pub leader_wish: f64,
-    pub utility_sign: f64,
-    pub p_sign: f64,
+    /// Share of the other non-leading members still engaged, minus 1 (0 when all are).
+    pub cohesion: f64,
+    /// New outside security partners.
+    pub ties: f64,
+    pub utility: f64,
+    pub p: f64,
 }
 
-pub fn decide_sign(f: &Facts, member: &str) -> SignDecision {
+/// The engagement of `member` given the run's memory.
+pub fn engagement(f: &Facts, member: &str) -> Engagement {
     let p = f.params;
     let leader = f.alliance.leading_power.as_deref().unwrap_or("");
     let leader_wish = if member == leader {
         0.0
     } else {
-        f.spending_share(leader) * f.dependence(member, leader)
+        f.spending_share(leader) * f.dependence(member, leader) * f.memory.credibility()
+    };
+    let others: Vec<&str> = f
+        .alliance
+        .members_on(f.date)
+        .into_iter()
+        .filter(|m| *m != member && *m != leader && f.alliance.is_participating(m, f.date))
+        .collect();
+    let engaged = others.iter().filter(|m| f.memory.engaged(m)).count();
+    let cohesion = if others.is_empty() {
+        0.0
+    } else {
+        engaged as f64 / others.len() as f64 - 1.0
     };
     let trust = f.memory.trust_of(member, p) - 0.5;
     let grievance = f.memory.grievance_of(member);
-    let u =
-        p.sign_constant + p.trust * trust + p.leader_wish * leader_wish - p.grievance * grievance;
-    let probs = logit(&[Some(u), Some(0.0)]);
-    SignDecision {
+    let ties = f64::from(f.memory.ties_of(member));
+    let u = p.sign_constant + p.trust * trust + p.leader_wish * leader_wish
+        - p.grievance * grievance
+        + p.cohesion * cohesion
+        - p.outside_ties * ties;
+    Engagement {
         state: member.to_string(),
         trust,
         grievance,
         leader_wish,
-        utility_sign: u,
-        p_sign: probs[0],
+        cohesion,
+        ties,
+        utility: u,
+        p: 1.0 / (1.0 + (-u).exp()),
     }
 }

@@ -4,6 +4,8 @@
 //! state has committed elsewhere (wars, capability shocks). Updates are pure
 //! functions of what happened; nothing moves without an event that explains it.
 
+use crate::Date;
+use crate::event::{MembershipChange, WarResult};
 use crate::params::Params;
 use crate::state::StateCode;
 use serde::Serialize;
@@ -54,6 +56,25 @@ pub struct TrustChange {
     pub because: String,
 }
 
+/// A member's participation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    Engaged,
+    /// Participation "frozen" (no legal basis, but observable: no payments, no
+    /// exercises, no signatures).
+    Frozen {
+        since: Date,
+    },
+    /// Notice of withdrawal given; membership ends on `effective`.
+    Notice {
+        effective: Date,
+    },
+    Left {
+        on: Date,
+    },
+}
+
 /// The dynamic state of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct Memory {
@@ -65,9 +86,79 @@ pub struct Memory {
     pub committed: BTreeMap<StateCode, f64>,
     /// Every trust change with its cause.
     pub log: Vec<TrustChange>,
+    /// Participation status (absent = engaged).
+    pub status: BTreeMap<StateCode, Status>,
+    /// The leading power's credibility (absent = 1: as at the start of the run).
+    pub credibility: Option<f64>,
+    /// New outside security partners taken on during the run.
+    pub outside_ties: BTreeMap<StateCode, u32>,
+    /// When the alliance dissolved, if it did.
+    pub dissolved: Option<Date>,
 }
 
 impl Memory {
+    pub fn status_of(&self, s: &str) -> Status {
+        self.status.get(s).copied().unwrap_or(Status::Engaged)
+    }
+
+    pub fn engaged(&self, s: &str) -> bool {
+        self.status_of(s) == Status::Engaged
+    }
+
+    pub fn credibility(&self) -> f64 {
+        self.credibility.unwrap_or(1.0)
+    }
+
+    pub fn ties_of(&self, s: &str) -> u32 {
+        self.outside_ties.get(s).copied().unwrap_or(0)
+    }
+
+    /// A war of `member` ended: its committed forces return; if it is the leading
+    /// power, its credibility shifts (Leeds & Savun 2007: shifts in power drive
+    /// abrogation; seeds 001/002: the CSTO "dissolves if Russia loses").
+    pub fn war_ended(&mut self, member: &str, leader: bool, result: WarResult, p: &Params) {
+        self.committed.remove(member);
+        if leader {
+            let shift = match result {
+                WarResult::Lost => -p.war_shift,
+                WarResult::Stalemate => -0.4 * p.war_shift,
+                WarResult::Won => 0.4 * p.war_shift,
+            };
+            self.credibility = Some((self.credibility() + shift).clamp(0.0, 2.0));
+        }
+    }
+
+    /// Apply a scripted membership change.
+    pub fn membership(
+        &mut self,
+        s: &str,
+        change: MembershipChange,
+        date: Date,
+        notice_months: u32,
+    ) {
+        let status = match change {
+            MembershipChange::Join | MembershipChange::Unfreeze => Status::Engaged,
+            MembershipChange::Freeze | MembershipChange::Suspension => {
+                Status::Frozen { since: date }
+            }
+            MembershipChange::WithdrawalNotice => Status::Notice {
+                effective: date.plus_months(notice_months),
+            },
+        };
+        self.status.insert(s.to_string(), status);
+    }
+
+    /// Notices that have run their course by `date` become exits.
+    pub fn settle_notices(&mut self, date: Date) {
+        for st in self.status.values_mut() {
+            if let Status::Notice { effective } = *st
+                && effective <= date
+            {
+                *st = Status::Left { on: effective };
+            }
+        }
+    }
+
     pub fn trust_of(&self, s: &str, p: &Params) -> f64 {
         self.trust.get(s).copied().unwrap_or(p.initial_trust)
     }

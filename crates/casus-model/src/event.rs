@@ -49,6 +49,15 @@ pub enum MembershipChange {
     Unfreeze,
 }
 
+/// How a member's war ended (for the leading power: a shift in power).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarResult {
+    Lost,
+    Stalemate,
+    Won,
+}
+
 /// The kind-specific content of an event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -121,6 +130,18 @@ pub enum EventKind {
         /// Personnel committed elsewhere (positive) or freed (negative).
         personnel_committed: f64,
     },
+    /// A member's war ends; the forces it committed return.
+    WarOutcome {
+        member: StateCode,
+        against: StateCode,
+        result: WarResult,
+    },
+    /// A member takes on a new security partner outside the alliance (French arms,
+    /// EU monitors): a tie that pulls it away from the alliance.
+    Partnership {
+        state: StateCode,
+        partner: StateCode,
+    },
 }
 
 /// A dated event of a scenario's timeline.
@@ -148,6 +169,8 @@ impl EventKind {
             EventKind::Exercise { .. } => "exercise",
             EventKind::Membership { .. } => "membership_change",
             EventKind::CapabilityShock { .. } => "capability_shock",
+            EventKind::WarOutcome { .. } => "war_outcome",
+            EventKind::Partnership { .. } => "partnership",
         }
     }
 
@@ -192,6 +215,10 @@ impl EventKind {
             EventKind::Membership { state, .. } | EventKind::CapabilityShock { state, .. } => {
                 vec![state]
             }
+            EventKind::WarOutcome {
+                member, against, ..
+            } => vec![member, against],
+            EventKind::Partnership { state, partner } => vec![state, partner],
         }
     }
 }

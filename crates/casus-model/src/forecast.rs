@@ -10,9 +10,10 @@
 //! Aggregation keeps integer counts, summed in a fixed chunk order: the result
 //! is byte-identical for any thread count, and memory does not grow with runs.
 
+use crate::Date;
 use crate::analysis::AnalysisError;
 use crate::council::{self, CouncilResult, asked_rung};
-use crate::decision::{self, AskDecision, Crisis, Facts, MemberDecision, SignDecision, Stance};
+use crate::decision::{self, AskDecision, Crisis, Engagement, Facts, MemberDecision, Stance};
 use crate::dynamics::{Memory, Outcome};
 use crate::event::{Ask, EventKind};
 use crate::params::Params;
@@ -26,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// What kind of decision an event calls for.
 #[derive(Clone, Debug, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     /// A crisis with no formal request in the scenario: the member concerned
     /// decides whether to ask; a conflict between members goes to mediation.
     Crisis {
@@ -40,7 +41,7 @@ enum Mode {
 }
 
 #[derive(Clone, Debug)]
-enum Step {
+pub(crate) enum Step {
     Commit {
         state: StateCode,
         personnel: f64,
@@ -51,7 +52,66 @@ enum Step {
         mode: Mode,
     },
     Summit,
+    /// An exercise: members take part or not; the host may cancel.
+    Exercise {
+        host: StateCode,
+    },
+    /// A deterministic change of the run's memory.
+    Apply(Change),
     Nothing,
+}
+
+/// A change of memory that involves no choice.
+#[derive(Clone, Debug)]
+pub(crate) enum Change {
+    War {
+        member: StateCode,
+        leader: bool,
+        result: crate::event::WarResult,
+    },
+    Tie {
+        state: StateCode,
+    },
+    Membership {
+        state: StateCode,
+        change: crate::event::MembershipChange,
+        notice_months: u32,
+    },
+}
+
+/// Apply a deterministic step to memory. Returns false for steps that decide.
+fn apply(step: &Step, memory: &mut Memory, date: Date, params: &Params) -> bool {
+    match step {
+        Step::Commit { state, personnel } => memory.commit(state, *personnel),
+        Step::Apply(Change::War {
+            member,
+            leader,
+            result,
+        }) => memory.war_ended(member, *leader, *result, params),
+        Step::Apply(Change::Tie { state }) => {
+            *memory.outside_ties.entry(state.clone()).or_insert(0) += 1
+        }
+        Step::Apply(Change::Membership {
+            state,
+            change,
+            notice_months,
+        }) => memory.membership(state, *change, date, *notice_months),
+        Step::Nothing => {}
+        _ => return false,
+    }
+    memory.settle_notices(date);
+    true
+}
+
+/// The notice period of the alliance's withdrawal clause (months; 0 if none).
+fn notice_months(alliance: &crate::alliance::Alliance, date: Date) -> u32 {
+    alliance
+        .provisions_in_force(date)
+        .find_map(|p| match p.rule {
+            crate::treaty::Rule::Withdrawal { notice_months } => Some(notice_months),
+            _ => None,
+        })
+        .unwrap_or(0)
 }
 
 /// A scenario prepared for replication.
@@ -70,7 +130,7 @@ pub struct Decisions {
     pub members: Vec<MemberDecision>,
     /// Members' stances if the member concerned asks only for consultations.
     pub members_consult: Vec<MemberDecision>,
-    pub signs: Vec<SignDecision>,
+    pub signs: Vec<Engagement>,
     pub required_force: f64,
 }
 
@@ -81,7 +141,62 @@ pub struct Draw {
     pub asked: Option<bool>,
     pub stances: Vec<(StateCode, Stance, f64)>,
     pub signed: Vec<(StateCode, bool)>,
+    /// Exercise: who took part; whether the host cancelled.
+    pub participated: Vec<(StateCode, bool)>,
+    pub cancelled: Option<bool>,
     pub council: Option<CouncilResult>,
+}
+
+/// The decision step of a crisis that no formal request in the scenario answers:
+/// the member concerned may ask; a conflict between members goes to mediation.
+pub(crate) fn crisis_step(
+    alliance: &crate::alliance::Alliance,
+    states: &BTreeMap<StateCode, crate::state::State>,
+    ev: &crate::event::Event,
+) -> Result<Option<Step>, AnalysisError> {
+    let k = &ev.kind;
+    let det = determine(
+        alliance,
+        states,
+        Situation {
+            date: ev.date,
+            crisis: k,
+            request: None,
+        },
+    )?;
+    let Some(crisis) = Crisis::from_events(k, None) else {
+        return Ok(None);
+    };
+    // The determination the member would face if it asked formally.
+    let hypothetical = EventKind::Request {
+        requester: crisis.requester.clone(),
+        to: alliance.id.clone(),
+        article: None,
+        asks: Ask::Forces,
+        crisis: ev.id.clone(),
+        formal: true,
+        territory_of: crisis.theatre.clone(),
+        troops: None,
+        unsc_mandate: false,
+    };
+    let ask_det = determine(
+        alliance,
+        states,
+        Situation {
+            date: ev.date,
+            crisis: k,
+            request: Some(&hypothetical),
+        },
+    )?;
+    let mediation = det.has(ObligationKind::PeacefulSettlement);
+    Ok(Some(Step::Decide {
+        det: Box::new(det),
+        crisis,
+        mode: Mode::Crisis {
+            ask_det: Box::new(ask_det),
+            mediation,
+        },
+    }))
 }
 
 fn request_of(crisis_id: &str, scenario: &Scenario, alliance: &str) -> Option<usize> {
@@ -131,37 +246,6 @@ impl Plan {
                             _ => Step::Nothing,
                         }
                     } else {
-                        let sit = Situation {
-                            date: ev.date,
-                            crisis: k,
-                            request: None,
-                        };
-                        let det = determine(alliance, &world.states, sit)?;
-                        let Some(crisis) = Crisis::from_events(k, None) else {
-                            continue;
-                        };
-                        // The determination the member would face if it asked formally.
-                        let hypothetical = EventKind::Request {
-                            requester: crisis.requester.clone(),
-                            to: alliance.id.clone(),
-                            article: None,
-                            asks: Ask::Forces,
-                            crisis: ev.id.clone(),
-                            formal: true,
-                            territory_of: crisis.theatre.clone(),
-                            troops: None,
-                            unsc_mandate: false,
-                        };
-                        let ask_det = determine(
-                            alliance,
-                            &world.states,
-                            Situation {
-                                date: ev.date,
-                                crisis: k,
-                                request: Some(&hypothetical),
-                            },
-                        )?;
-                        let mediation = det.has(ObligationKind::PeacefulSettlement);
                         if let EventKind::OutOfAreaWar {
                             member,
                             personnel_committed: Some(p),
@@ -177,13 +261,9 @@ impl Plan {
                                 },
                             ));
                         }
-                        Step::Decide {
-                            det: Box::new(det),
-                            crisis,
-                            mode: Mode::Crisis {
-                                ask_det: Box::new(ask_det),
-                                mediation,
-                            },
+                        match crisis_step(alliance, &world.states, ev)? {
+                            Some(step) => step,
+                            None => continue,
                         }
                     }
                 }
@@ -226,6 +306,20 @@ impl Plan {
                     }
                 }
                 EventKind::Summit { .. } => Step::Summit,
+                EventKind::Exercise { host, .. } => Step::Exercise { host: host.clone() },
+                EventKind::WarOutcome { member, result, .. } => Step::Apply(Change::War {
+                    member: member.clone(),
+                    leader: alliance.leading_power.as_deref() == Some(member.as_str()),
+                    result: *result,
+                }),
+                EventKind::Partnership { state, .. } => Step::Apply(Change::Tie {
+                    state: state.clone(),
+                }),
+                EventKind::Membership { state, change } => Step::Apply(Change::Membership {
+                    state: state.clone(),
+                    change: *change,
+                    notice_months: notice_months(alliance, ev.date),
+                }),
                 _ => Step::Nothing,
             };
             steps.push((ev_idx, step));
@@ -267,28 +361,25 @@ impl Plan {
         )
     }
 
-    fn alliance(&self) -> &crate::alliance::Alliance {
+    pub(crate) fn alliance(&self) -> &crate::alliance::Alliance {
         &self.world.alliances[&self.scenario.alliance]
     }
 
     /// The decisions at step `i` given `memory`.
-    fn decisions(&self, i: usize, ev: usize, memory: &Memory) -> Decisions {
-        let event = &self.scenario.events[ev];
+    pub(crate) fn decisions(&self, step: &Step, date: Date, memory: &Memory) -> Decisions {
         let facts = Facts {
             world: &self.world,
             alliance: self.alliance(),
-            date: event.date,
+            date,
             memory,
             params: &self.params,
         };
-        match &self.steps[i].1 {
+        match step {
             Step::Decide { det, crisis, mode } => {
                 let mut members_consult = Vec::new();
                 let (ask, det_for_members, crisis_for_members) = match mode {
                     Mode::Crisis { ask_det, mediation } => {
-                        let member = self
-                            .alliance()
-                            .is_participating(&crisis.requester, event.date);
+                        let member = self.alliance().is_participating(&crisis.requester, date);
                         let ask =
                             member.then(|| decision::decide_ask(&facts, ask_det, det, crisis));
                         if member && !*mediation {
@@ -318,11 +409,12 @@ impl Plan {
                     required_force: facts.required_force(&crisis_for_members),
                 }
             }
-            Step::Summit => {
+            Step::Summit | Step::Exercise { .. } => {
                 let signs = facts
                     .members()
                     .iter()
-                    .map(|m| decision::decide_sign(&facts, m))
+                    .filter(|m| memory.engaged(m))
+                    .map(|m| decision::engagement(&facts, m))
                     .collect();
                 Decisions {
                     ask: None,
@@ -352,7 +444,7 @@ fn consultations(crisis: &Crisis) -> Crisis {
 }
 
 /// A uniform draw in [0, 1) from 53 random bits.
-fn uniform(rng: &mut Pcg64) -> f64 {
+pub(crate) fn uniform(rng: &mut Pcg64) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -413,6 +505,16 @@ pub fn replicate(
     chooser: Chooser,
     cache: &mut Cache,
 ) -> Vec<Option<Draw>> {
+    replicate_with_memory(plan, rng, chooser, cache).0
+}
+
+/// A replication and the memory it ends with.
+pub fn replicate_with_memory(
+    plan: &Plan,
+    rng: &mut Pcg64,
+    chooser: Chooser,
+    cache: &mut Cache,
+) -> (Vec<Option<Draw>>, Memory) {
     let mut memory = Memory::default();
     let mut draws: Vec<Option<Draw>> = vec![None; plan.scenario.events.len()];
     let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
@@ -432,49 +534,83 @@ pub fn replicate(
     for (i, (ev, step)) in plan.steps.iter().enumerate() {
         let ev = *ev;
         match step {
-            Step::Commit { state, personnel } => memory.commit(state, *personnel),
-            Step::Nothing => {}
-            Step::Decide { .. } | Step::Summit => {
+            Step::Commit { .. } | Step::Apply(_) | Step::Nothing => {
+                apply(
+                    step,
+                    &mut memory,
+                    plan.scenario.events[ev].date,
+                    &plan.params,
+                );
+            }
+            Step::Decide { .. } | Step::Summit | Step::Exercise { .. } => {
                 let key = (i, memory_key(&memory));
                 let d = cache
                     .entry(key)
-                    .or_insert_with(|| std::sync::Arc::new(plan.decisions(i, ev, &memory)))
+                    .or_insert_with(|| {
+                        std::sync::Arc::new(plan.decisions(
+                            step,
+                            plan.scenario.events[ev].date,
+                            &memory,
+                        ))
+                    })
                     .clone();
-                draws[ev] = Some(play(plan, i, ev, &d, &mut memory, rng, &mut choose));
+                draws[ev] = Some(play(
+                    plan,
+                    step,
+                    &plan.scenario.events[ev].id,
+                    &d,
+                    &mut memory,
+                    rng,
+                    &mut choose,
+                ));
             }
         }
     }
-    draws
+    (draws, memory)
 }
 
-fn play(
+pub(crate) fn play(
     plan: &Plan,
-    i: usize,
-    ev: usize,
+    step: &Step,
+    event_id: &str,
     d: &Decisions,
     memory: &mut Memory,
     rng: &mut Pcg64,
     choose: &mut impl FnMut(&[f64], &mut Pcg64) -> usize,
 ) -> Draw {
-    let event = &plan.scenario.events[ev];
     let alliance = plan.alliance();
-    match &plan.steps[i].1 {
+    match step {
         Step::Summit => {
             let signed = d
                 .signs
                 .iter()
-                .map(|s| {
-                    (
-                        s.state.clone(),
-                        choose(&[s.p_sign, 1.0 - s.p_sign], rng) == 0,
-                    )
-                })
+                .map(|s| (s.state.clone(), choose(&[s.p, 1.0 - s.p], rng) == 0))
                 .collect();
             Draw {
                 outcome: None,
                 asked: None,
                 stances: vec![],
                 signed,
+                participated: vec![],
+                cancelled: None,
+                council: None,
+            }
+        }
+        Step::Exercise { host } => {
+            let participated: Vec<(StateCode, bool)> = d
+                .signs
+                .iter()
+                .map(|s| (s.state.clone(), choose(&[s.p, 1.0 - s.p], rng) == 0))
+                .collect();
+            let cancelled = participated.iter().any(|(m, took)| m == host && !took)
+                || !participated.iter().any(|(m, _)| m == host);
+            Draw {
+                outcome: None,
+                asked: None,
+                stances: vec![],
+                signed: vec![],
+                participated,
+                cancelled: Some(cancelled),
                 council: None,
             }
         }
@@ -508,7 +644,7 @@ fn play(
                     let owed = decision::obligation_strength(det, &crisis.requester);
                     memory.answered(
                         &crisis.requester,
-                        &event.id,
+                        event_id,
                         asked_rung(crisis.asks),
                         res.outcome,
                         owed,
@@ -519,6 +655,8 @@ fn play(
                         asked: Some(true),
                         stances,
                         signed: vec![],
+                        participated: vec![],
+                        cancelled: None,
                         council: Some(res),
                     }
                 }
@@ -527,6 +665,8 @@ fn play(
                     asked: Some(false),
                     stances,
                     signed: vec![],
+                    participated: vec![],
+                    cancelled: None,
                     council: None,
                 },
                 Mode::Crisis { ask_det, mediation } => {
@@ -558,7 +698,7 @@ fn play(
                         let owed = decision::obligation_strength(det, &crisis.requester);
                         memory.answered(
                             &crisis.requester,
-                            &event.id,
+                            event_id,
                             Outcome::Statement,
                             res.outcome,
                             owed,
@@ -569,6 +709,8 @@ fn play(
                             asked: Some(true),
                             stances: consult_stances,
                             signed: vec![],
+                            participated: vec![],
+                            cancelled: None,
                             council: Some(res),
                         };
                     }
@@ -584,6 +726,8 @@ fn play(
                             asked: Some(asked),
                             stances,
                             signed: vec![],
+                            participated: vec![],
+                            cancelled: None,
                             council: Some(res),
                         }
                     } else if asked {
@@ -591,7 +735,7 @@ fn play(
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
                         memory.answered(
                             &crisis.requester,
-                            &event.id,
+                            event_id,
                             Outcome::Deployment,
                             res.outcome,
                             owed,
@@ -602,6 +746,8 @@ fn play(
                             asked: Some(true),
                             stances,
                             signed: vec![],
+                            participated: vec![],
+                            cancelled: None,
                             council: Some(res),
                         }
                     } else {
@@ -610,6 +756,8 @@ fn play(
                             asked: Some(false),
                             stances: vec![],
                             signed: vec![],
+                            participated: vec![],
+                            cancelled: None,
                             council: None,
                         }
                     }
@@ -621,6 +769,8 @@ fn play(
             asked: None,
             stances: vec![],
             signed: vec![],
+            participated: vec![],
+            cancelled: None,
             council: None,
         },
     }
@@ -639,6 +789,9 @@ pub struct Tally {
     pub signed: BTreeMap<StateCode, u64>,
     pub all_signed: u64,
     pub summits: u64,
+    pub participated: BTreeMap<StateCode, u64>,
+    pub exercises: u64,
+    pub cancelled: u64,
 }
 
 impl Tally {
@@ -664,6 +817,13 @@ impl Tally {
             }
             self.all_signed += u64::from(all);
         }
+        if let Some(c) = d.cancelled {
+            self.exercises += 1;
+            self.cancelled += u64::from(c);
+            for (m, t) in &d.participated {
+                *self.participated.entry(m.clone()).or_insert(0) += u64::from(*t);
+            }
+        }
     }
 
     fn merge(&mut self, o: &Tally) {
@@ -687,6 +847,11 @@ impl Tally {
         }
         self.all_signed += o.all_signed;
         self.summits += o.summits;
+        for (m, t) in &o.participated {
+            *self.participated.entry(m.clone()).or_insert(0) += t;
+        }
+        self.exercises += o.exercises;
+        self.cancelled += o.cancelled;
     }
 }
 
@@ -749,14 +914,28 @@ pub fn modal_course(plan: &Plan) -> Vec<(usize, Decisions, Draw)> {
         }
         best
     };
-    for (i, (ev, step)) in plan.steps.iter().enumerate() {
+    for (ev, step) in plan.steps.iter() {
         let ev = *ev;
         match step {
-            Step::Commit { state, personnel } => memory.commit(state, *personnel),
-            Step::Nothing => {}
+            Step::Commit { .. } | Step::Apply(_) | Step::Nothing => {
+                apply(
+                    step,
+                    &mut memory,
+                    plan.scenario.events[ev].date,
+                    &plan.params,
+                );
+            }
             _ => {
-                let d = plan.decisions(i, ev, &memory);
-                let draw = play(plan, i, ev, &d, &mut memory, &mut rng, &mut choose);
+                let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
+                let draw = play(
+                    plan,
+                    step,
+                    &plan.scenario.events[ev].id,
+                    &d,
+                    &mut memory,
+                    &mut rng,
+                    &mut choose,
+                );
                 out.push((ev, d, draw));
             }
         }
@@ -822,6 +1001,8 @@ pub struct ExactEvent {
     pub stances: BTreeMap<StateCode, [f64; 4]>,
     /// P(sign) per member, for a summit.
     pub signed: BTreeMap<StateCode, f64>,
+    /// P(take part) per member, for an exercise.
+    pub participates: BTreeMap<StateCode, f64>,
 }
 
 /// Exact probabilities of every event: the timeline is a tree whose branches are
@@ -857,7 +1038,7 @@ fn add(
         }
     }
     for s in &d.signs {
-        *out.signed.entry(s.state.clone()).or_insert(0.0) += w * s.p_sign;
+        *out.signed.entry(s.state.clone()).or_insert(0.0) += w * s.p;
     }
 }
 
@@ -873,14 +1054,26 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
         let (ev, step) = &plan.steps[i];
         let ev = *ev;
         match step {
-            Step::Commit { state, personnel } => memory.commit(state, *personnel),
-            Step::Nothing => {}
+            Step::Commit { .. } | Step::Apply(_) | Step::Nothing => {
+                apply(
+                    step,
+                    &mut memory,
+                    plan.scenario.events[ev].date,
+                    &plan.params,
+                );
+            }
             Step::Summit => {
-                let d = plan.decisions(i, ev, &memory);
+                let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
                 add(&mut out[ev], weight, &d, None, None);
             }
+            Step::Exercise { .. } => {
+                let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
+                for s in &d.signs {
+                    *out[ev].participates.entry(s.state.clone()).or_insert(0.0) += weight * s.p;
+                }
+            }
             Step::Decide { det, crisis, mode } => {
-                let d = plan.decisions(i, ev, &memory);
+                let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
                 let alliance = plan.alliance();
                 let rule = alliance
                     .organ(&alliance.deciding_organ)

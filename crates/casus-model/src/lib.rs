@@ -16,6 +16,7 @@ pub mod decision;
 pub mod dynamics;
 pub mod event;
 pub mod forecast;
+pub mod horizon;
 pub mod params;
 pub mod provenance;
 pub mod scenario;

@@ -105,4 +105,16 @@ params! {
     initial_trust,
     /// Trust lost per rung of the ladder between what was owed and what was given.
     trust_loss,
+    /// Trust gained when the help given matches what was asked and owed.
+    trust_gain,
+    /// The leading power's credibility lost when it loses a war (stalemate: 40% of it; a win adds 40%).
+    war_shift,
+    /// Weight of the share of allies still engaged (cohesion; Galam's external field).
+    cohesion,
+    /// Weight of each new outside security partner in a member's engagement.
+    outside_ties,
+    /// Constant of the yearly chance that an engaged member freezes its participation.
+    freeze_constant,
+    /// Constant of the yearly chance that a frozen member gives notice of withdrawal.
+    exit_constant,
 }

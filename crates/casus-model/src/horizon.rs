@@ -1,0 +1,468 @@
+//! Long horizons: the years after a scenario's timeline. Each year has a summit
+//! (members sign or not), an exercise (members take part or not; the host may
+//! cancel), crises drawn from documented base rates by kind, and at the year's end
+//! each member's participation may change: an engaged member may freeze, a frozen
+//! one may give notice, a notice runs out after the treaty's notice period.
+//!
+//! **Dissolution** (explicit definition): the alliance is dissolved at the end of a
+//! year in which its leading power has left, or fewer than two of the other
+//! members are still engaged (not frozen, under notice or gone). It is absorbing.
+
+use crate::Date;
+use crate::decision::{self, Facts};
+use crate::dynamics::{Memory, Outcome, Status};
+use crate::event::{Event, EventKind, Involvement};
+use crate::forecast::{
+    Cache, Chooser, Plan, crisis_step, play, replicate_with_memory, stream, uniform,
+};
+use crate::state::{RelationKind, StateCode};
+use rand_pcg::Pcg64;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Yearly rates of crises by kind, from the case library.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BaseRates {
+    pub internal_unrest: f64,
+    /// Share of unrest framed by the government as outside interference.
+    pub unrest_claimed_share: f64,
+    pub external_aggression: f64,
+    pub intra_member_conflict: f64,
+    pub source: String,
+}
+
+/// What one replication looks like at the end of one year.
+#[derive(Clone, Debug, PartialEq)]
+struct YearState {
+    status: BTreeMap<StateCode, Status>,
+    dissolved: bool,
+    deployed_so_far: bool,
+    refused_sign: Vec<StateCode>,
+    skipped_exercise: Vec<StateCode>,
+    engaged_others: usize,
+}
+
+/// Integer tallies of one year over many replications.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct YearTally {
+    pub year: i32,
+    pub runs: u64,
+    /// Replications in which the member is frozen, under notice or gone by the year's end.
+    pub disengaged: BTreeMap<StateCode, u64>,
+    /// … in which it has given notice or left.
+    pub exiting: BTreeMap<StateCode, u64>,
+    pub left: BTreeMap<StateCode, u64>,
+    pub dissolved: u64,
+    /// … in which a deployment has happened since the scenario began.
+    pub deployed: u64,
+    /// Histogram of the number of engaged non-leading members.
+    pub engaged_hist: Vec<u64>,
+    pub refused_sign: BTreeMap<StateCode, u64>,
+    pub skipped_exercise: BTreeMap<StateCode, u64>,
+}
+
+impl YearTally {
+    fn add(&mut self, s: &YearState) {
+        self.runs += 1;
+        for (m, st) in &s.status {
+            if *st != Status::Engaged {
+                *self.disengaged.entry(m.clone()).or_insert(0) += 1;
+            }
+            if matches!(st, Status::Notice { .. } | Status::Left { .. }) {
+                *self.exiting.entry(m.clone()).or_insert(0) += 1;
+            }
+            if matches!(st, Status::Left { .. }) {
+                *self.left.entry(m.clone()).or_insert(0) += 1;
+            }
+            self.disengaged.entry(m.clone()).or_insert(0);
+            self.exiting.entry(m.clone()).or_insert(0);
+            self.left.entry(m.clone()).or_insert(0);
+        }
+        self.dissolved += u64::from(s.dissolved);
+        self.deployed += u64::from(s.deployed_so_far);
+        if self.engaged_hist.len() <= s.engaged_others {
+            self.engaged_hist.resize(s.engaged_others + 1, 0);
+        }
+        self.engaged_hist[s.engaged_others] += 1;
+        for m in &s.refused_sign {
+            *self.refused_sign.entry(m.clone()).or_insert(0) += 1;
+        }
+        for m in &s.skipped_exercise {
+            *self.skipped_exercise.entry(m.clone()).or_insert(0) += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &YearTally) {
+        self.year = o.year;
+        self.runs += o.runs;
+        for (a, b) in [
+            (&mut self.disengaged, &o.disengaged),
+            (&mut self.exiting, &o.exiting),
+            (&mut self.left, &o.left),
+            (&mut self.refused_sign, &o.refused_sign),
+            (&mut self.skipped_exercise, &o.skipped_exercise),
+        ] {
+            for (m, n) in b {
+                *a.entry(m.clone()).or_insert(0) += n;
+            }
+        }
+        self.dissolved += o.dissolved;
+        self.deployed += o.deployed;
+        if self.engaged_hist.len() < o.engaged_hist.len() {
+            self.engaged_hist.resize(o.engaged_hist.len(), 0);
+        }
+        for (a, b) in self.engaged_hist.iter_mut().zip(&o.engaged_hist) {
+            *a += b;
+        }
+    }
+}
+
+fn poisson(rate: f64, rng: &mut Pcg64) -> u32 {
+    // Inverse transform; rates are small.
+    let u = uniform(rng);
+    let (mut k, mut p) = (0u32, (-rate).exp());
+    let mut cdf = p;
+    while u > cdf && k < 20 {
+        k += 1;
+        p *= rate / f64::from(k);
+        cdf += p;
+    }
+    k
+}
+
+fn pick<'a, T>(items: &'a [T], rng: &mut Pcg64) -> Option<&'a T> {
+    if items.is_empty() {
+        None
+    } else {
+        let i = ((uniform(rng) * items.len() as f64) as usize).min(items.len() - 1);
+        Some(&items[i])
+    }
+}
+
+/// Crises of one year, drawn from the base rates among the dyads the data make
+/// possible: unrest in any engaged member; aggression along a member's dispute
+/// with a non-member; conflict along a dispute between two members.
+fn generated_crises(
+    plan: &Plan,
+    rates: &BaseRates,
+    year: i32,
+    memory: &Memory,
+    rng: &mut Pcg64,
+) -> Vec<Event> {
+    let alliance = plan.alliance();
+    let mid = Date::new(year, 7, 1).expect("valid date");
+    let members: Vec<&str> = alliance
+        .members_on(mid)
+        .into_iter()
+        .filter(|m| {
+            alliance.is_participating(m, mid) && !matches!(memory.status_of(m), Status::Left { .. })
+        })
+        .collect();
+    let disputes: Vec<(&str, &str)> = plan
+        .world
+        .relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::Dispute && r.in_force(mid))
+        .map(|r| (r.parties[0].as_str(), r.parties[1].as_str()))
+        .collect();
+    let outside: Vec<(&str, &str)> = disputes
+        .iter()
+        .flat_map(|&(a, b)| [(a, b), (b, a)])
+        .filter(|(m, o)| members.contains(m) && !alliance.is_member(o, mid))
+        .collect();
+    let inside: Vec<(&str, &str)> = disputes
+        .iter()
+        .copied()
+        .filter(|(a, b)| members.contains(a) && members.contains(b))
+        .collect();
+    let mut out = Vec::new();
+    let mut n = 0;
+    let date = |rng: &mut Pcg64| {
+        let day = (uniform(rng) * 360.0) as i64;
+        Date::new(year, 1, 1)
+            .expect("valid date")
+            .plus_days(day.min(364))
+    };
+    for _ in 0..poisson(rates.internal_unrest, rng) {
+        if let Some(m) = pick(&members, rng) {
+            let claimed = uniform(rng) < rates.unrest_claimed_share;
+            n += 1;
+            out.push(Event {
+                id: format!("y{year}-unrest-{n}"),
+                date: date(rng),
+                kind: EventKind::InternalUnrest {
+                    state: m.to_string(),
+                    external_involvement: if claimed {
+                        Involvement::Claimed
+                    } else {
+                        Involvement::None
+                    },
+                    casualties: None,
+                },
+                title: format!("generated: unrest in {m}"),
+                source: Some(rates.source.clone()),
+            });
+        }
+    }
+    for _ in 0..poisson(rates.external_aggression, rng) {
+        if let Some((m, o)) = pick(&outside, rng) {
+            n += 1;
+            out.push(Event {
+                id: format!("y{year}-aggression-{n}"),
+                date: date(rng),
+                kind: EventKind::ExternalAggression {
+                    aggressor: Some(o.to_string()),
+                    aggressor_non_state: None,
+                    target: m.to_string(),
+                    territory_of: m.to_string(),
+                    casualties: None,
+                },
+                title: format!("generated: {o} attacks {m}"),
+                source: Some(rates.source.clone()),
+            });
+        }
+    }
+    for _ in 0..poisson(rates.intra_member_conflict, rng) {
+        if let Some((a, b)) = pick(&inside, rng) {
+            n += 1;
+            out.push(Event {
+                id: format!("y{year}-conflict-{n}"),
+                date: date(rng),
+                kind: EventKind::IntraMemberConflict {
+                    parties: [a.to_string(), b.to_string()],
+                    territory_of: Some(a.to_string()),
+                    casualties: None,
+                },
+                title: format!("generated: {a} and {b} fight"),
+                source: Some(rates.source.clone()),
+            });
+        }
+    }
+    out.sort_by_key(|e| e.date);
+    out
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// One replication from the scenario's start to `until`: the state at the end of
+/// each year after the scenario's last event.
+fn replicate_years(
+    plan: &Plan,
+    rates: &BaseRates,
+    until: Date,
+    rng: &mut Pcg64,
+    cache: &mut Cache,
+) -> Vec<YearState> {
+    replicate_years_with_memory(plan, rates, until, rng, cache).0
+}
+
+fn replicate_years_with_memory(
+    plan: &Plan,
+    rates: &BaseRates,
+    until: Date,
+    rng: &mut Pcg64,
+    cache: &mut Cache,
+) -> (Vec<YearState>, Memory) {
+    let (draws, mut memory) = replicate_with_memory(plan, rng, Chooser::Draw, cache);
+    let mut deployed = draws
+        .iter()
+        .flatten()
+        .any(|d| d.outcome == Some(Outcome::Deployment));
+    let alliance = plan.alliance();
+    let leader = alliance.leading_power.clone().unwrap_or_default();
+    let first = plan
+        .scenario
+        .events
+        .last()
+        .map_or(until.year, |e| e.date.year + 1);
+    let mut out = Vec::new();
+    let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
+        let u = uniform(rng);
+        let mut acc = 0.0;
+        for (i, p) in probs.iter().enumerate() {
+            acc += p;
+            if u < acc {
+                return i;
+            }
+        }
+        probs.len() - 1
+    };
+    for year in first..=until.year {
+        let mut refused = Vec::new();
+        let mut skipped = Vec::new();
+        if memory.dissolved.is_none() {
+            for ev in generated_crises(plan, rates, year, &memory, rng) {
+                if let Ok(Some(step)) = crisis_step(alliance, &plan.world.states, &ev) {
+                    let d = plan.decisions(&step, ev.date, &memory);
+                    let draw = play(plan, &step, &ev.id, &d, &mut memory, rng, &mut choose);
+                    deployed |= draw.outcome == Some(Outcome::Deployment);
+                }
+            }
+            let facts_on = |date: Date, memory: &Memory| -> Vec<decision::Engagement> {
+                let f = Facts {
+                    world: &plan.world,
+                    alliance,
+                    date,
+                    memory,
+                    params: &plan.params,
+                };
+                f.members()
+                    .into_iter()
+                    .filter(|m| memory.engaged(m))
+                    .map(|m| decision::engagement(&f, m))
+                    .collect()
+            };
+            for e in facts_on(Date::new(year, 9, 15).expect("valid date"), &memory) {
+                if uniform(rng) >= e.p {
+                    skipped.push(e.state.clone());
+                }
+            }
+            for e in facts_on(Date::new(year, 11, 15).expect("valid date"), &memory) {
+                if uniform(rng) >= e.p {
+                    refused.push(e.state.clone());
+                }
+            }
+            // Year's end: participation changes.
+            let end = Date::new(year, 12, 31).expect("valid date");
+            let f = Facts {
+                world: &plan.world,
+                alliance,
+                date: end,
+                memory: &memory,
+                params: &plan.params,
+            };
+            let mut changes = Vec::new();
+            for m in f.members() {
+                let e = decision::engagement(&f, m);
+                let u = uniform(rng);
+                match memory.status_of(m) {
+                    Status::Engaged if u < logistic(plan.params.freeze_constant - e.utility) => {
+                        changes.push((m.to_string(), Status::Frozen { since: end }));
+                    }
+                    Status::Frozen { .. }
+                        if u < logistic(plan.params.exit_constant - e.utility) =>
+                    {
+                        let months = alliance
+                            .provisions_in_force(end)
+                            .find_map(|p| match p.rule {
+                                crate::treaty::Rule::Withdrawal { notice_months } => {
+                                    Some(notice_months)
+                                }
+                                _ => None,
+                            })
+                            .unwrap_or(0);
+                        changes.push((
+                            m.to_string(),
+                            Status::Notice {
+                                effective: end.plus_months(months),
+                            },
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            for (m, st) in changes {
+                memory.status.insert(m, st);
+            }
+            memory.settle_notices(Date::new(year + 1, 1, 1).expect("valid date"));
+            let others = alliance
+                .members_on(end)
+                .into_iter()
+                .filter(|m| *m != leader && alliance.is_participating(m, end) && memory.engaged(m))
+                .count();
+            let leader_gone = matches!(memory.status_of(&leader), Status::Left { .. });
+            if leader_gone || others < 2 {
+                memory.dissolved = Some(end);
+            }
+        }
+        let end = Date::new(year, 12, 31).expect("valid date");
+        let mut status = BTreeMap::new();
+        for m in alliance.members_on(end) {
+            if alliance.is_participating(m, end) {
+                status.insert(m.to_string(), memory.status_of(m));
+            }
+        }
+        let engaged_others = status
+            .iter()
+            .filter(|(m, s)| **m != leader && **s == Status::Engaged)
+            .count();
+        out.push(YearState {
+            status,
+            dissolved: memory.dissolved.is_some(),
+            deployed_so_far: deployed,
+            refused_sign: refused,
+            skipped_exercise: skipped,
+            engaged_others,
+        });
+    }
+    (out, memory)
+}
+
+/// The memory one replication ends with at `until` (for inspection and tests).
+pub fn final_memory(plan: &Plan, rates: &BaseRates, until: Date, seed: u64, rep: u64) -> Memory {
+    let mut rng = stream(seed, rep);
+    replicate_years_with_memory(plan, rates, until, &mut rng, &mut Cache::new()).1
+}
+
+/// Monte Carlo over the years to `until`; deterministic per seed for any thread count.
+pub fn run_until(
+    plan: &Plan,
+    rates: &BaseRates,
+    until: Date,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<YearTally>, rayon::ThreadPoolBuildError> {
+    use rayon::prelude::*;
+    let chunk = 1024u64;
+    let chunks = runs.div_ceil(chunk);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let first = plan
+        .scenario
+        .events
+        .last()
+        .map_or(until.year, |e| e.date.year + 1);
+    let years = (until.year - first + 1).max(0) as usize;
+    let empty = || -> Vec<YearTally> {
+        (0..years)
+            .map(|i| YearTally {
+                year: first + i as i32,
+                ..YearTally::default()
+            })
+            .collect()
+    };
+    Ok(pool.install(|| {
+        (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (Cache::new(), empty()),
+                |(mut cache, mut acc), c| {
+                    let start = c * chunk;
+                    let end = (start + chunk).min(runs);
+                    for rep in start..end {
+                        let mut rng = stream(seed, rep);
+                        for (t, s) in acc
+                            .iter_mut()
+                            .zip(replicate_years(plan, rates, until, &mut rng, &mut cache))
+                        {
+                            t.add(&s);
+                        }
+                    }
+                    progress.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
+                    (cache, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(empty, |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    x.merge(y);
+                }
+                a
+            })
+    }))
+}
