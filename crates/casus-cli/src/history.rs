@@ -60,6 +60,7 @@ pub fn backtest_json(b: &Backtest) -> Value {
                     "treaty_literal": p.treaty_literal.as_ref().map(dist),
                     "leader_only": p.leader_only.as_ref().map(dist),
                 },
+                "took_part": p.took_part.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_take_part": q}))).collect::<serde_json::Map<_, _>>(),
                 "signed": p.signed.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_sign": q}))).collect::<serde_json::Map<_, _>>(),
                 "stances": p.stances.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s.name(), "p": q}))).collect::<serde_json::Map<_, _>>(),
             })
@@ -110,6 +111,20 @@ pub fn backtest_text(title: &str, b: &Backtest) -> String {
                 p.case,
                 p.event,
                 if *s { "signed" } else { "did not sign" },
+                pct(*q)
+            );
+        }
+        for (m, (s, q)) in &p.took_part {
+            let _ = writeln!(
+                out,
+                "{:<35} {:<21} {m} {} the exercise: P(take part) = {}",
+                p.case,
+                p.event,
+                if *s {
+                    "took part in"
+                } else {
+                    "did not take part in"
+                },
                 pct(*q)
             );
         }

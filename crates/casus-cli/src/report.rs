@@ -672,7 +672,7 @@ pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
     );
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="38" text-anchor="middle">engaged allies of the leading power (median, 50% and 90% bands)</text>"#,
+        r#"<text x="{}" y="38" text-anchor="middle">engaged allies (median; 50% and 90% bands)</text>"#,
         panel / 2.0 + 20.0
     );
     // Panel 2: cumulative probabilities.

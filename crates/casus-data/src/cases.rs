@@ -31,6 +31,8 @@ struct RawObservation {
     stances: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     signed: BTreeMap<String, bool>,
+    #[serde(default)]
+    took_part: BTreeMap<String, bool>,
     note: Option<String>,
 }
 
@@ -114,20 +116,21 @@ pub fn parse_observed(
                 ),
             }
         }
-        for m in r.signed.keys() {
+        for m in r.signed.keys().chain(r.took_part.keys()) {
             if !world.states.contains_key(m) {
                 rep.at(
                     o.span(),
-                    format!("unknown state code `{m}` in `signed`"),
+                    format!("unknown state code `{m}` in `signed` or `took_part`"),
                     None,
                 );
             }
         }
-        if outcome.is_none() && stances.is_empty() && r.signed.is_empty() {
+        if outcome.is_none() && stances.is_empty() && r.signed.is_empty() && r.took_part.is_empty()
+        {
             rep.at(
                 o.span(),
                 "this observation observes nothing",
-                Some("give `outcome`, `stances` or `signed`".into()),
+                Some("give `outcome`, `stances`, `signed` or `took_part`".into()),
             );
         }
         observed.push(Observed {
@@ -135,6 +138,7 @@ pub fn parse_observed(
             outcome,
             stances,
             signed: r.signed.clone(),
+            took_part: r.took_part.clone(),
             note: r.note.clone(),
         });
     }

@@ -23,6 +23,8 @@ pub struct Observed {
     pub outcome: Option<Outcome>,
     pub stances: BTreeMap<StateCode, Stance>,
     pub signed: BTreeMap<StateCode, bool>,
+    /// Exercise: who took part (for the host: hosted rather than cancelled).
+    pub took_part: BTreeMap<StateCode, bool>,
     pub note: Option<String>,
 }
 
@@ -99,6 +101,7 @@ pub struct CasePrediction {
     pub treaty_literal: Option<[f64; 4]>,
     pub leader_only: Option<[f64; 4]>,
     pub signed: BTreeMap<StateCode, (bool, f64)>,
+    pub took_part: BTreeMap<StateCode, (bool, f64)>,
     pub stances: BTreeMap<StateCode, (Stance, [f64; 4])>,
 }
 
@@ -176,6 +179,16 @@ pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePr
                 .iter()
                 .map(|(m, s)| (m.clone(), (*s, e.signed.get(m).copied().unwrap_or(0.5))))
                 .collect(),
+            took_part: obs
+                .took_part
+                .iter()
+                .map(|(m, s)| {
+                    (
+                        m.clone(),
+                        (*s, e.participates.get(m).copied().unwrap_or(0.5)),
+                    )
+                })
+                .collect(),
             stances: obs
                 .stances
                 .iter()
@@ -199,7 +212,7 @@ pub fn log_likelihood(preds: &[CasePrediction]) -> f64 {
         if let (Some(q), Some(o)) = (p.predicted, p.observed) {
             ll += q[o.rung()].max(FLOOR).ln();
         }
-        for (s, q) in p.signed.values() {
+        for (s, q) in p.signed.values().chain(p.took_part.values()) {
             let q = if *s { *q } else { 1.0 - q };
             ll += q.max(FLOOR).ln();
         }
@@ -426,7 +439,7 @@ pub fn evaluate(predictions: Vec<CasePrediction>) -> Backtest {
     let mut member_sq = 0.0;
     let mut member_n = 0;
     for p in &predictions {
-        for (s, q) in p.signed.values() {
+        for (s, q) in p.signed.values().chain(p.took_part.values()) {
             let q = if *s { *q } else { 1.0 - q };
             member_sq += (1.0 - q).powi(2);
             member_n += 1;
