@@ -182,6 +182,16 @@ fn pct(x: f64) -> String {
     format!("{:5.1}%", 100.0 * x)
 }
 
+/// Counts per member as shares of `n`, as a JSON object.
+fn shares(counts: &BTreeMap<String, u64>, n: u64) -> Value {
+    Value::Object(
+        counts
+            .iter()
+            .map(|(m, k)| (m.clone(), json!(*k as f64 / n as f64)))
+            .collect(),
+    )
+}
+
 /// The forecast as JSON: `events[]` with `id`, `outcomes`, `ci95`, and per member
 /// stance probabilities and expected contributions.
 pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> Value {
@@ -224,19 +234,11 @@ pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
             }
         }
         if t.summits > 0 {
-            let mut sign = serde_json::Map::new();
-            for (m, k) in &t.signed {
-                sign.insert(m.clone(), json!(*k as f64 / t.summits as f64));
-            }
-            e["p_sign"] = Value::Object(sign);
+            e["p_sign"] = shares(&t.signed, t.summits);
             e["p_all_sign"] = json!(t.all_signed as f64 / t.summits as f64);
         }
         if t.exercises > 0 {
-            let mut take = serde_json::Map::new();
-            for (m, k) in &t.participated {
-                take.insert(m.clone(), json!(*k as f64 / t.exercises as f64));
-            }
-            e["p_take_part"] = Value::Object(take);
+            e["p_take_part"] = shares(&t.participated, t.exercises);
             e["p_host_cancels"] = json!(t.cancelled as f64 / t.exercises as f64);
         }
         events.push(e);
@@ -434,6 +436,13 @@ pub fn explain_text(
                 pct(a.p_consult).trim(),
                 pct(1.0 - a.p_ask - a.p_consult).trim()
             );
+            if let (Some(q), Some(u)) = (&a.bilateral_partner, a.utility_bilateral) {
+                let _ = writeln!(
+                    out,
+                    "    → or turn to {q} under their bilateral treaty: U={u:+.2}, P={} (included in \"ask nothing\" of the alliance)",
+                    pct(a.p_bilateral).trim()
+                );
+            }
         }
         for m in &d.members {
             member_block(&mut out, m);
@@ -592,6 +601,7 @@ pub fn horizon_json(
                 "p_left": per(&y.left),
                 "p_refuses_to_sign": per(&y.refused_sign),
                 "p_skips_exercise": per(&y.skipped_exercise),
+                "p_frozen_two_years_arrears_no_vote": per(&y.arrears),
                 "engaged_allies": { "q05": q5, "median": q50, "q95": q95,
                     "histogram": y.engaged_hist.iter().map(|c| frac(*c, y.runs)).collect::<Vec<_>>() },
             })

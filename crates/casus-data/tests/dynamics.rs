@@ -56,17 +56,19 @@ fn no_members_trust_moves_without_an_event_that_explains_it() {
     let params = bundled_params().unwrap().params();
     for rep in 0..200 {
         let m = final_memory(&p, &rates, until(), 11, rep);
-        for (state, trust) in &m.trust {
-            let logged: f64 = m
-                .log
-                .iter()
-                .filter(|c| &c.state == state)
-                .map(|c| c.delta)
-                .sum();
-            assert!(
-                (params.initial_trust + logged - trust).abs() < 1e-9,
-                "rep {rep}: {state}'s trust {trust} is not explained by its logged changes ({logged})"
-            );
+        for (of, map) in [("alliance", &m.trust), ("leader", &m.leader_trust)] {
+            for (state, trust) in map {
+                let logged: f64 = m
+                    .log
+                    .iter()
+                    .filter(|c| &c.state == state && c.of == of)
+                    .map(|c| c.delta)
+                    .sum();
+                assert!(
+                    (params.initial_trust + logged - trust).abs() < 1e-9,
+                    "rep {rep}: {state}'s trust in the {of} ({trust}) is not explained by its logged changes ({logged})"
+                );
+            }
         }
         for c in &m.log {
             let known =

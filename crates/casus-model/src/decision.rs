@@ -674,9 +674,15 @@ pub struct AskDecision {
     /// Utility of asking for help (forces); of asking only for consultations.
     pub utility_ask: f64,
     pub utility_consult: f64,
-    /// P(asks for help), P(asks for consultations); the rest: asks nothing.
+    /// The bilateral alternative: the strongest partner with a defence treaty in
+    /// force, the help it could add, and the utility of asking it instead.
+    pub bilateral_partner: Option<StateCode>,
+    pub utility_bilateral: Option<f64>,
+    /// P(asks the alliance for help), P(asks the alliance for consultations),
+    /// P(turns to the bilateral partner instead); the rest: asks no one.
     pub p_ask: f64,
     pub p_consult: f64,
+    pub p_bilateral: f64,
 }
 
 /// Whether the member in a crisis asks the alliance for help, asks only for
@@ -707,7 +713,27 @@ pub fn decide_ask(
     let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige + p.trust * trust;
     let u = gain + p.obligation * obligation + p.ask_constant;
     let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.ask_constant;
-    let probs = logit(&[Some(u), Some(u_consult), Some(0.0)]);
+    // Turning elsewhere: the strongest spender among the member's bilateral treaty
+    // partners (Armenia–Russia 1997, Russia–North Korea 2024). The bilateral text is
+    // not analysed, so its obligation counts half; trust in the alliance does not enter.
+    let partner = f
+        .world
+        .relations
+        .iter()
+        .filter(|r| {
+            r.kind == RelationKind::DefenceTreaty
+                && r.in_force(f.date)
+                && r.parties.iter().any(|x| x == me)
+        })
+        .filter_map(|r| r.parties.iter().find(|x| *x != me))
+        .max_by(|a, b| f.spending(a).total_cmp(&f.spending(b)))
+        .cloned();
+    let u_bilateral = partner.as_ref().map(|q| {
+        let (sq, sm) = (f.spending(q), f.spending(me));
+        let help = if sq + sm > 0.0 { sq / (sq + sm) } else { 0.0 };
+        p.ask_help * need * help - p.ask_prestige * prestige + p.obligation * 0.5 + p.ask_constant
+    });
+    let probs = logit(&[Some(u), Some(u_consult), u_bilateral, Some(0.0)]);
     AskDecision {
         state: me.to_string(),
         need,
@@ -718,8 +744,11 @@ pub fn decide_ask(
         trust,
         utility_ask: u,
         utility_consult: u_consult,
+        bilateral_partner: partner,
+        utility_bilateral: u_bilateral,
         p_ask: probs[0],
         p_consult: probs[1],
+        p_bilateral: probs[2],
     }
 }
 
@@ -749,7 +778,13 @@ pub fn engagement(f: &Facts, member: &str) -> Engagement {
     let leader_wish = if member == leader {
         0.0
     } else {
-        f.spending_share(leader) * f.dependence(member, leader) * f.memory.credibility()
+        // The leader's pull scales with its credibility and the member's trust in it
+        // (relative to the starting trust).
+        let trust_in_leader = f.memory.leader_trust_of(member, p) / p.initial_trust.max(1e-9);
+        f.spending_share(leader)
+            * f.dependence(member, leader)
+            * f.memory.credibility()
+            * trust_in_leader
     };
     let others: Vec<&str> = f
         .alliance

@@ -51,6 +51,8 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrustChange {
     pub state: StateCode,
+    /// In whom: "alliance" or "leader".
+    pub of: &'static str,
     pub event: String,
     pub delta: f64,
     pub because: String,
@@ -80,6 +82,8 @@ pub enum Status {
 pub struct Memory {
     /// Trust in the alliance, 0–1.
     pub trust: BTreeMap<StateCode, f64>,
+    /// Trust in the leading power, 0–1.
+    pub leader_trust: BTreeMap<StateCode, f64>,
     /// Accumulated grievance (rungs owed but not given, weighted by obligation).
     pub grievance: BTreeMap<StateCode, f64>,
     /// Personnel committed elsewhere.
@@ -163,6 +167,10 @@ impl Memory {
         self.trust.get(s).copied().unwrap_or(p.initial_trust)
     }
 
+    pub fn leader_trust_of(&self, s: &str, p: &Params) -> f64 {
+        self.leader_trust.get(s).copied().unwrap_or(p.initial_trust)
+    }
+
     pub fn grievance_of(&self, s: &str) -> f64 {
         self.grievance.get(s).copied().unwrap_or(0.0)
     }
@@ -189,7 +197,25 @@ impl Memory {
         p: &Params,
     ) {
         let shortfall = asked.rung().saturating_sub(got.rung()) as f64;
-        if shortfall == 0.0 || owed == 0.0 {
+        if owed == 0.0 {
+            return;
+        }
+        if shortfall == 0.0 {
+            let before = self.trust_of(requester, p);
+            let after = (before + p.trust_gain * owed).clamp(0.0, 1.0);
+            if after != before {
+                self.trust.insert(requester.to_string(), after);
+                self.log.push(TrustChange {
+                    state: requester.to_string(),
+                    of: "alliance",
+                    event: event.to_string(),
+                    delta: after - before,
+                    because: format!(
+                        "asked for {} and got it (obligation {owed:.2})",
+                        asked.name()
+                    ),
+                });
+            }
             return;
         }
         let weighted = shortfall * owed;
@@ -199,12 +225,43 @@ impl Memory {
         self.trust.insert(requester.to_string(), after);
         self.log.push(TrustChange {
             state: requester.to_string(),
+            of: "alliance",
             event: event.to_string(),
             delta: after - before,
             because: format!(
                 "asked for {} and was owed it (obligation {owed:.2}), got {}",
                 asked.name(),
                 got.name()
+            ),
+        });
+    }
+
+    /// The leading power answers for the alliance's shortfall in proportion to its
+    /// weight (its share of alliance spending): the requester's trust in it falls.
+    pub fn leader_answered(
+        &mut self,
+        requester: &str,
+        event: &str,
+        shortfall: f64,
+        owed: f64,
+        weight: f64,
+        p: &Params,
+    ) {
+        let loss = p.trust_loss * shortfall * owed * weight;
+        if loss <= 0.0 {
+            return;
+        }
+        let before = self.leader_trust_of(requester, p);
+        let after = (before - loss).clamp(0.0, 1.0);
+        self.leader_trust.insert(requester.to_string(), after);
+        self.log.push(TrustChange {
+            state: requester.to_string(),
+            of: "leader",
+            event: event.to_string(),
+            delta: after - before,
+            because: format!(
+                "the leading power, with {:.0}% of the alliance's weight, answers for {shortfall:.0} rung(s) owed and not given",
+                100.0 * weight
             ),
         });
     }

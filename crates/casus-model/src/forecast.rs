@@ -435,6 +435,50 @@ impl Plan {
     }
 }
 
+/// Memory after a request is answered: the requester's trust in the alliance and,
+/// in proportion to its weight, in the leading power.
+fn answered(
+    plan: &Plan,
+    memory: &mut Memory,
+    requester: &str,
+    event: &str,
+    asked: Outcome,
+    got: Outcome,
+    owed: f64,
+) {
+    memory.answered(requester, event, asked, got, owed, &plan.params);
+    let alliance = plan.alliance();
+    if let Some(leader) = alliance.leading_power.as_deref()
+        && leader != requester
+    {
+        let shortfall = asked.rung().saturating_sub(got.rung()) as f64;
+        let share = leader_weight(plan, leader);
+        memory.leader_answered(requester, event, shortfall, owed, share, &plan.params);
+    }
+}
+
+/// The leading power's share of the alliance's military spending (its weight).
+fn leader_weight(plan: &Plan, leader: &str) -> f64 {
+    let alliance = plan.alliance();
+    let Some(first) = plan.scenario.events.first().map(|e| e.date) else {
+        return 0.0;
+    };
+    let year = first.year;
+    let spend = |s: &str| {
+        plan.world
+            .states
+            .get(s)
+            .and_then(|st| st.defence_spending_usd.value_at(year))
+            .unwrap_or(0.0)
+    };
+    let total: f64 = alliance.members_on(first).iter().map(|m| spend(m)).sum();
+    if total > 0.0 {
+        spend(leader) / total
+    } else {
+        0.0
+    }
+}
+
 /// The same crisis, asking only for consultations.
 fn consultations(crisis: &Crisis) -> Crisis {
     Crisis {
@@ -448,7 +492,7 @@ pub(crate) fn uniform(rng: &mut Pcg64) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-fn pick(probs: &[f64], u: f64) -> usize {
+pub(crate) fn pick(probs: &[f64], u: f64) -> usize {
     let mut acc = 0.0;
     for (i, p) in probs.iter().enumerate() {
         acc += p;
@@ -515,58 +559,55 @@ pub fn replicate_with_memory(
     chooser: Chooser,
     cache: &mut Cache,
 ) -> (Vec<Option<Draw>>, Memory) {
-    let mut memory = Memory::default();
     let mut draws: Vec<Option<Draw>> = vec![None; plan.scenario.events.len()];
+    let memory = walk_course(plan, rng, chooser, cache, |ev, _, draw| {
+        draws[ev] = Some(draw)
+    });
+    (draws, memory)
+}
+
+/// The index of the most likely option (the first on ties).
+pub(crate) fn modal(probs: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, p) in probs.iter().enumerate() {
+        if *p > probs[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Walk the timeline once: deterministic steps change memory, decision steps are
+/// decided (their decisions cached per memory) and played; `visit` sees each
+/// decision event's decisions and draw. Returns the final memory.
+fn walk_course(
+    plan: &Plan,
+    rng: &mut Pcg64,
+    chooser: Chooser,
+    cache: &mut Cache,
+    mut visit: impl FnMut(usize, &std::sync::Arc<Decisions>, Draw),
+) -> Memory {
+    let mut memory = Memory::default();
     let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
         match chooser {
             Chooser::Draw => pick(probs, uniform(rng)),
-            Chooser::Modal => {
-                let mut best = 0;
-                for (i, p) in probs.iter().enumerate() {
-                    if *p > probs[best] {
-                        best = i;
-                    }
-                }
-                best
-            }
+            Chooser::Modal => modal(probs),
         }
     };
     for (i, (ev, step)) in plan.steps.iter().enumerate() {
-        let ev = *ev;
-        match step {
-            Step::Commit { .. } | Step::Apply(_) | Step::Nothing => {
-                apply(
-                    step,
-                    &mut memory,
-                    plan.scenario.events[ev].date,
-                    &plan.params,
-                );
-            }
-            Step::Decide { .. } | Step::Summit | Step::Exercise { .. } => {
-                let key = (i, memory_key(&memory));
-                let d = cache
-                    .entry(key)
-                    .or_insert_with(|| {
-                        std::sync::Arc::new(plan.decisions(
-                            step,
-                            plan.scenario.events[ev].date,
-                            &memory,
-                        ))
-                    })
-                    .clone();
-                draws[ev] = Some(play(
-                    plan,
-                    step,
-                    &plan.scenario.events[ev].id,
-                    &d,
-                    &mut memory,
-                    rng,
-                    &mut choose,
-                ));
-            }
+        let event = &plan.scenario.events[*ev];
+        if apply(step, &mut memory, event.date, &plan.params) {
+            continue;
         }
+        let key = (i, memory_key(&memory));
+        let d = cache
+            .entry(key)
+            .or_insert_with(|| std::sync::Arc::new(plan.decisions(step, event.date, &memory)))
+            .clone();
+        let draw = play(plan, step, &event.id, &d, &mut memory, rng, &mut choose);
+        visit(*ev, &d, draw);
     }
-    (draws, memory)
+    memory
 }
 
 pub(crate) fn play(
@@ -642,13 +683,14 @@ pub(crate) fn play(
                 Mode::Council => {
                     let res = council::decide(&rule, det, crisis, &refs, d.required_force);
                     let owed = decision::obligation_strength(det, &crisis.requester);
-                    memory.answered(
+                    answered(
+                        plan,
+                        memory,
                         &crisis.requester,
                         event_id,
                         asked_rung(crisis.asks),
                         res.outcome,
                         owed,
-                        &plan.params,
                     );
                     Draw {
                         outcome: Some(res.outcome),
@@ -696,13 +738,14 @@ pub(crate) fn play(
                         let c = consultations(crisis);
                         let res = council::decide(&rule, det, &c, &crefs, 0.0);
                         let owed = decision::obligation_strength(det, &crisis.requester);
-                        memory.answered(
+                        answered(
+                            plan,
+                            memory,
                             &crisis.requester,
                             event_id,
                             Outcome::Statement,
                             res.outcome,
                             owed,
-                            &plan.params,
                         );
                         return Draw {
                             outcome: Some(res.outcome),
@@ -733,13 +776,14 @@ pub(crate) fn play(
                     } else if asked {
                         let res = council::decide(&rule, ask_det, crisis, &refs, d.required_force);
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
-                        memory.answered(
+                        answered(
+                            plan,
+                            memory,
                             &crisis.requester,
                             event_id,
                             Outcome::Deployment,
                             res.outcome,
                             owed,
-                            &plan.params,
                         );
                         Draw {
                             outcome: Some(res.outcome),
@@ -903,43 +947,13 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
 /// decisions (terms, utilities, probabilities) seen along the way.
 pub fn modal_course(plan: &Plan) -> Vec<(usize, Decisions, Draw)> {
     let mut out = Vec::new();
-    let mut memory = Memory::default();
-    let mut rng = stream(0, 0);
-    let mut choose = |probs: &[f64], _: &mut Pcg64| -> usize {
-        let mut best = 0;
-        for (i, p) in probs.iter().enumerate() {
-            if *p > probs[best] {
-                best = i;
-            }
-        }
-        best
-    };
-    for (ev, step) in plan.steps.iter() {
-        let ev = *ev;
-        match step {
-            Step::Commit { .. } | Step::Apply(_) | Step::Nothing => {
-                apply(
-                    step,
-                    &mut memory,
-                    plan.scenario.events[ev].date,
-                    &plan.params,
-                );
-            }
-            _ => {
-                let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
-                let draw = play(
-                    plan,
-                    step,
-                    &plan.scenario.events[ev].id,
-                    &d,
-                    &mut memory,
-                    &mut rng,
-                    &mut choose,
-                );
-                out.push((ev, d, draw));
-            }
-        }
-    }
+    walk_course(
+        plan,
+        &mut stream(0, 0),
+        Chooser::Modal,
+        &mut Cache::new(),
+        |ev, d, draw| out.push((ev, d.as_ref().clone(), draw)),
+    );
     out
 }
 
@@ -1181,7 +1195,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                     }
                     let mut m = memory.clone();
                     if let Some((asked, owed)) = upd {
-                        m.answered(&crisis.requester, &event_id, asked, o, owed, &plan.params);
+                        answered(plan, &mut m, &crisis.requester, &event_id, asked, o, owed);
                     }
                     match by_memory.iter_mut().find(|(_, x)| *x == m) {
                         Some((q, _)) => *q += p,

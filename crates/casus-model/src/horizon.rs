@@ -59,6 +59,9 @@ pub struct YearTally {
     pub engaged_hist: Vec<u64>,
     pub refused_sign: BTreeMap<StateCode, u64>,
     pub skipped_exercise: BTreeMap<StateCode, u64>,
+    /// Replications in which the member has been frozen — paying nothing — for two
+    /// years or more: arrears that cost it its vote in CSTO bodies (S221).
+    pub arrears: BTreeMap<StateCode, u64>,
 }
 
 impl YearTally {
@@ -73,6 +76,11 @@ impl YearTally {
             }
             if matches!(st, Status::Left { .. }) {
                 *self.left.entry(m.clone()).or_insert(0) += 1;
+            }
+            if let Status::Frozen { since } = st
+                && since.days_until(Date::new(self.year, 12, 31).expect("valid date")) >= 730
+            {
+                *self.arrears.entry(m.clone()).or_insert(0) += 1;
             }
             self.disengaged.entry(m.clone()).or_insert(0);
             self.exiting.entry(m.clone()).or_insert(0);
@@ -101,6 +109,7 @@ impl YearTally {
             (&mut self.left, &o.left),
             (&mut self.refused_sign, &o.refused_sign),
             (&mut self.skipped_exercise, &o.skipped_exercise),
+            (&mut self.arrears, &o.arrears),
         ] {
             for (m, n) in b {
                 *a.entry(m.clone()).or_insert(0) += n;
@@ -278,17 +287,8 @@ fn replicate_years_with_memory(
         .last()
         .map_or(until.year, |e| e.date.year + 1);
     let mut out = Vec::new();
-    let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
-        let u = uniform(rng);
-        let mut acc = 0.0;
-        for (i, p) in probs.iter().enumerate() {
-            acc += p;
-            if u < acc {
-                return i;
-            }
-        }
-        probs.len() - 1
-    };
+    let mut choose =
+        |probs: &[f64], rng: &mut Pcg64| -> usize { crate::forecast::pick(probs, uniform(rng)) };
     for year in first..=until.year {
         let mut refused = Vec::new();
         let mut skipped = Vec::new();
