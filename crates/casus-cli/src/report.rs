@@ -30,6 +30,18 @@ fn excerpt(s: &str, n: usize) -> String {
     }
 }
 
+/// The line that opens an event in every text report.
+fn event_header(out: &mut String, e: &casus_model::event::Event) {
+    let _ = writeln!(
+        out,
+        "{}  [{}] {} — {}",
+        e.date,
+        e.kind.name(),
+        e.id,
+        e.title
+    );
+}
+
 /// The determination block of one event.
 pub fn determination(out: &mut String, d: &Determination) {
     let cf = if d.casus_foederis {
@@ -143,14 +155,7 @@ pub fn timeline(scenario: &Scenario, events: &[EventAnalysis], seed: u64) -> Str
     for e in events {
         let ev = &e.event;
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{}  [{}] {} — {}",
-            ev.date,
-            ev.kind.name(),
-            ev.id,
-            ev.title
-        );
+        event_header(&mut out, ev);
         if let Some(s) = &ev.source {
             let _ = writeln!(out, "    source: {s}");
         }
@@ -267,14 +272,7 @@ pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
             continue;
         }
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{}  [{}] {} — {}",
-            ev.date,
-            ev.kind.name(),
-            ev.id,
-            ev.title
-        );
+        event_header(&mut out, ev);
         if t.ask_decided > 0 && t.asked < t.ask_decided {
             let p = t.asked as f64 / t.ask_decided as f64;
             let _ = writeln!(
@@ -411,14 +409,7 @@ pub fn explain_text(
             continue;
         }
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{}  [{}] {} — {}",
-            e.date,
-            e.kind.name(),
-            e.id,
-            e.title
-        );
+        event_header(&mut out, e);
         if let Some(a) = &d.ask {
             let _ = writeln!(
                 out,

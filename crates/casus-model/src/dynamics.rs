@@ -201,39 +201,35 @@ impl Memory {
             return;
         }
         if shortfall == 0.0 {
-            let before = self.trust_of(requester, p);
-            let after = (before + p.trust_gain * owed).clamp(0.0, 1.0);
-            if after != before {
-                self.trust.insert(requester.to_string(), after);
-                self.log.push(TrustChange {
-                    state: requester.to_string(),
-                    of: "alliance",
-                    event: event.to_string(),
-                    delta: after - before,
-                    because: format!(
-                        "asked for {} and got it (obligation {owed:.2})",
-                        asked.name()
-                    ),
-                });
-            }
+            let because = format!(
+                "asked for {} and got it (obligation {owed:.2})",
+                asked.name()
+            );
+            self.shift_trust(
+                "alliance",
+                requester,
+                event,
+                p.trust_gain * owed,
+                because,
+                p,
+            );
             return;
         }
         let weighted = shortfall * owed;
         *self.grievance.entry(requester.to_string()).or_insert(0.0) += weighted;
-        let before = self.trust_of(requester, p);
-        let after = (before - p.trust_loss * weighted).clamp(0.0, 1.0);
-        self.trust.insert(requester.to_string(), after);
-        self.log.push(TrustChange {
-            state: requester.to_string(),
-            of: "alliance",
-            event: event.to_string(),
-            delta: after - before,
-            because: format!(
-                "asked for {} and was owed it (obligation {owed:.2}), got {}",
-                asked.name(),
-                got.name()
-            ),
-        });
+        let because = format!(
+            "asked for {} and was owed it (obligation {owed:.2}), got {}",
+            asked.name(),
+            got.name()
+        );
+        self.shift_trust(
+            "alliance",
+            requester,
+            event,
+            -p.trust_loss * weighted,
+            because,
+            p,
+        );
     }
 
     /// The leading power answers for the alliance's shortfall in proportion to its
@@ -247,22 +243,48 @@ impl Memory {
         weight: f64,
         p: &Params,
     ) {
-        let loss = p.trust_loss * shortfall * owed * weight;
-        if loss <= 0.0 {
+        let because = format!(
+            "the leading power, with {:.0}% of the alliance's weight, answers for {shortfall:.0} rung(s) owed and not given",
+            100.0 * weight
+        );
+        self.shift_trust(
+            "leader",
+            requester,
+            event,
+            -p.trust_loss * shortfall * owed * weight,
+            because,
+            p,
+        );
+    }
+
+    /// Move a member's trust in the alliance or the leader by `delta` (clamped to
+    /// 0–1) and log the change with its cause; no change, no entry.
+    fn shift_trust(
+        &mut self,
+        of: &'static str,
+        state: &str,
+        event: &str,
+        delta: f64,
+        because: String,
+        p: &Params,
+    ) {
+        let map = if of == "leader" {
+            &mut self.leader_trust
+        } else {
+            &mut self.trust
+        };
+        let before = map.get(state).copied().unwrap_or(p.initial_trust);
+        let after = (before + delta).clamp(0.0, 1.0);
+        if after == before {
             return;
         }
-        let before = self.leader_trust_of(requester, p);
-        let after = (before - loss).clamp(0.0, 1.0);
-        self.leader_trust.insert(requester.to_string(), after);
+        map.insert(state.to_string(), after);
         self.log.push(TrustChange {
-            state: requester.to_string(),
-            of: "leader",
+            state: state.to_string(),
+            of,
             event: event.to_string(),
             delta: after - before,
-            because: format!(
-                "the leading power, with {:.0}% of the alliance's weight, answers for {shortfall:.0} rung(s) owed and not given",
-                100.0 * weight
-            ),
+            because,
         });
     }
 }

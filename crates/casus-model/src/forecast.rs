@@ -135,7 +135,7 @@ pub struct Decisions {
 }
 
 /// One replication's record of one decision event.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draw {
     pub outcome: Option<Outcome>,
     pub asked: Option<bool>,
@@ -145,6 +145,29 @@ pub struct Draw {
     pub participated: Vec<(StateCode, bool)>,
     pub cancelled: Option<bool>,
     pub council: Option<CouncilResult>,
+}
+
+impl Draw {
+    /// A council decided: the outcome, whether the member asked, the stances.
+    fn decided(res: CouncilResult, asked: bool, stances: Vec<(StateCode, Stance, f64)>) -> Draw {
+        Draw {
+            outcome: Some(res.outcome),
+            asked: Some(asked),
+            stances,
+            council: Some(res),
+            ..Draw::default()
+        }
+    }
+
+    /// Nothing reached the council (no request, or an informal wish).
+    fn undecided(stances: Vec<(StateCode, Stance, f64)>) -> Draw {
+        Draw {
+            outcome: Some(Outcome::None),
+            asked: Some(false),
+            stances,
+            ..Draw::default()
+        }
+    }
 }
 
 /// The decision step of a crisis that no formal request in the scenario answers:
@@ -222,14 +245,6 @@ impl Plan {
                 } => Step::Commit {
                     state: state.clone(),
                     personnel: *personnel_committed,
-                },
-                EventKind::OutOfAreaWar {
-                    member,
-                    personnel_committed: Some(p),
-                    ..
-                } if request_of(&ev.id, scenario, &alliance.id).is_some() => Step::Commit {
-                    state: member.clone(),
-                    personnel: *p,
                 },
                 k if k.is_crisis() => {
                     if request_of(&ev.id, scenario, &alliance.id).is_some() {
@@ -621,38 +636,23 @@ pub(crate) fn play(
 ) -> Draw {
     let alliance = plan.alliance();
     match step {
-        Step::Summit => {
-            let signed = d
+        Step::Summit | Step::Exercise { .. } => {
+            // Each engaged member signs / takes part with its engagement probability.
+            let engaged: Vec<(StateCode, bool)> = d
                 .signs
                 .iter()
                 .map(|s| (s.state.clone(), choose(&[s.p, 1.0 - s.p], rng) == 0))
                 .collect();
-            Draw {
-                outcome: None,
-                asked: None,
-                stances: vec![],
-                signed,
-                participated: vec![],
-                cancelled: None,
-                council: None,
-            }
-        }
-        Step::Exercise { host } => {
-            let participated: Vec<(StateCode, bool)> = d
-                .signs
-                .iter()
-                .map(|s| (s.state.clone(), choose(&[s.p, 1.0 - s.p], rng) == 0))
-                .collect();
-            let cancelled = participated.iter().any(|(m, took)| m == host && !took)
-                || !participated.iter().any(|(m, _)| m == host);
-            Draw {
-                outcome: None,
-                asked: None,
-                stances: vec![],
-                signed: vec![],
-                participated,
-                cancelled: Some(cancelled),
-                council: None,
+            match step {
+                Step::Exercise { host } => Draw {
+                    cancelled: Some(!engaged.iter().any(|(m, took)| m == host && *took)),
+                    participated: engaged,
+                    ..Draw::default()
+                },
+                _ => Draw {
+                    signed: engaged,
+                    ..Draw::default()
+                },
             }
         }
         Step::Decide { det, crisis, mode } => {
@@ -692,25 +692,9 @@ pub(crate) fn play(
                         res.outcome,
                         owed,
                     );
-                    Draw {
-                        outcome: Some(res.outcome),
-                        asked: Some(true),
-                        stances,
-                        signed: vec![],
-                        participated: vec![],
-                        cancelled: None,
-                        council: Some(res),
-                    }
+                    Draw::decided(res, true, stances)
                 }
-                Mode::Informal => Draw {
-                    outcome: Some(Outcome::None),
-                    asked: Some(false),
-                    stances,
-                    signed: vec![],
-                    participated: vec![],
-                    cancelled: None,
-                    council: None,
-                },
+                Mode::Informal => Draw::undecided(stances),
                 Mode::Crisis { ask_det, mediation } => {
                     // 0: asks for help, 1: asks for consultations, 2: asks nothing.
                     let choice = d
@@ -747,15 +731,7 @@ pub(crate) fn play(
                             res.outcome,
                             owed,
                         );
-                        return Draw {
-                            outcome: Some(res.outcome),
-                            asked: Some(true),
-                            stances: consult_stances,
-                            signed: vec![],
-                            participated: vec![],
-                            cancelled: None,
-                            council: Some(res),
-                        };
+                        return Draw::decided(res, true, consult_stances);
                     }
                     if *mediation {
                         let c = Crisis {
@@ -764,15 +740,7 @@ pub(crate) fn play(
                             ..crisis.clone()
                         };
                         let res = council::decide(&rule, det, &c, &refs, 0.0);
-                        Draw {
-                            outcome: Some(res.outcome),
-                            asked: Some(asked),
-                            stances,
-                            signed: vec![],
-                            participated: vec![],
-                            cancelled: None,
-                            council: Some(res),
-                        }
+                        Draw::decided(res, asked, stances)
                     } else if asked {
                         let res = council::decide(&rule, ask_det, crisis, &refs, d.required_force);
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
@@ -785,38 +753,14 @@ pub(crate) fn play(
                             res.outcome,
                             owed,
                         );
-                        Draw {
-                            outcome: Some(res.outcome),
-                            asked: Some(true),
-                            stances,
-                            signed: vec![],
-                            participated: vec![],
-                            cancelled: None,
-                            council: Some(res),
-                        }
+                        Draw::decided(res, true, stances)
                     } else {
-                        Draw {
-                            outcome: Some(Outcome::None),
-                            asked: Some(false),
-                            stances: vec![],
-                            signed: vec![],
-                            participated: vec![],
-                            cancelled: None,
-                            council: None,
-                        }
+                        Draw::undecided(vec![])
                     }
                 }
             }
         }
-        _ => Draw {
-            outcome: None,
-            asked: None,
-            stances: vec![],
-            signed: vec![],
-            participated: vec![],
-            cancelled: None,
-            council: None,
-        },
+        _ => Draw::default(),
     }
 }
 
@@ -915,18 +859,6 @@ pub fn tally_range(plan: &Plan, seed: u64, start: u64, end: u64, cache: &mut Cac
         }
     }
     tallies
-}
-
-/// Merge chunk tallies in chunk order.
-#[allow(dead_code)]
-pub fn merge_tallies(chunks: impl IntoIterator<Item = Vec<Tally>>, events: usize) -> Vec<Tally> {
-    let mut total = vec![Tally::default(); events];
-    for c in chunks {
-        for (t, x) in total.iter_mut().zip(&c) {
-            t.merge(x);
-        }
-    }
-    total
 }
 
 /// Wilson score interval for a proportion (95%).
