@@ -237,6 +237,13 @@ pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
             if t.ask_decided > 0 {
                 e["p_request"] = json!(t.asked as f64 / t.ask_decided as f64);
             }
+            let deployed = t.outcomes[Rung::Deployment.rung()];
+            if deployed > 0 {
+                e["deployment"] = json!({
+                    "expected_days_to_deploy": t.deploy_days as f64 / deployed as f64,
+                    "expected_troops_if_deployed": t.troops.values().sum::<u64>() as f64 / deployed as f64,
+                });
+            }
         }
         if t.summits > 0 {
             e["p_sign"] = shares(&t.signed, t.summits);
@@ -294,6 +301,15 @@ pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
                     pct(k as f64 / t.decided as f64),
                     pct(lo).trim(),
                     pct(hi).trim()
+                );
+            }
+            let deployed = t.outcomes[Rung::Deployment.rung()];
+            if deployed > 0 {
+                let _ = writeln!(
+                    out,
+                    "    if deployed: on average {:.0} troops, in place after {:.1} days",
+                    t.troops.values().sum::<u64>() as f64 / deployed as f64,
+                    t.deploy_days as f64 / deployed as f64
                 );
             }
             if !t.stances.is_empty() {
@@ -453,29 +469,28 @@ pub fn explain_text(
             );
         }
         if let Some(c) = &draw.council {
+            let blocked = if c.blocked_by.is_empty() {
+                String::new()
+            } else {
+                format!("; blocked by {}", c.blocked_by.join(", "))
+            };
+            let contributors: Vec<&str> = c.contributors.iter().map(|(m, _)| m.as_str()).collect();
+            let forces = match (c.troops > 0.0, c.days_to_deploy) {
+                (true, Some(days)) => format!(
+                    "; {:.0} troops from {}, in place after {days} day(s)",
+                    c.troops,
+                    contributors.join(", ")
+                ),
+                (true, None) => {
+                    format!("; {:.0} troops from {}", c.troops, contributors.join(", "))
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  council (most likely stances): {} — limited by {}{}{}",
+                "  council (most likely stances): {} — limited by {}{blocked}{forces}",
                 c.outcome.name(),
-                c.limited_by,
-                if c.blocked_by.is_empty() {
-                    String::new()
-                } else {
-                    format!("; blocked by {}", c.blocked_by.join(", "))
-                },
-                if c.troops > 0.0 {
-                    format!(
-                        "; {:.0} troops from {}",
-                        c.troops,
-                        c.contributors
-                            .iter()
-                            .map(|(m, _)| m.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                } else {
-                    String::new()
-                }
+                c.limited_by
             );
             if d.required_force > 0.0 {
                 let _ = writeln!(

@@ -44,6 +44,8 @@ pub struct CouncilResult {
     /// Members that sent forces, with troops.
     pub contributors: Vec<(StateCode, f64)>,
     pub troops: f64,
+    /// Days from the decision until the whole force is in place (deployments only).
+    pub days_to_deploy: Option<u32>,
     /// Why the outcome is not higher.
     pub limited_by: &'static str,
 }
@@ -55,12 +57,14 @@ pub fn decide(
     crisis: &Crisis,
     stances: &[(&str, Stance, f64)],
     required_force: f64,
+    airlift_per_day: f64,
 ) -> CouncilResult {
     let mut res = CouncilResult {
         outcome: Outcome::None,
         blocked_by: vec![],
         contributors: vec![],
         troops: 0.0,
+        days_to_deploy: None,
         limited_by: "",
     };
     if !crisis.formal {
@@ -104,6 +108,11 @@ pub fn decide(
         res.outcome = Outcome::Deployment;
         res.contributors = contributors;
         res.troops = troops;
+        res.days_to_deploy = Some(if airlift_per_day > 0.0 {
+            (troops / airlift_per_day).ceil().max(1.0) as u32
+        } else {
+            0
+        });
         res.limited_by = "what was asked";
         return res;
     }

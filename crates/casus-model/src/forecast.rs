@@ -681,7 +681,14 @@ pub(crate) fn play(
             });
             match mode {
                 Mode::Council => {
-                    let res = council::decide(&rule, det, crisis, &refs, d.required_force);
+                    let res = council::decide(
+                        &rule,
+                        det,
+                        crisis,
+                        &refs,
+                        d.required_force,
+                        plan.params.airlift_per_day,
+                    );
                     let owed = decision::obligation_strength(det, &crisis.requester);
                     answered(
                         plan,
@@ -720,7 +727,14 @@ pub(crate) fn play(
                             .map(|(m, s, t)| (m.as_str(), *s, *t))
                             .collect();
                         let c = consultations(crisis);
-                        let res = council::decide(&rule, det, &c, &crefs, 0.0);
+                        let res = council::decide(
+                            &rule,
+                            det,
+                            &c,
+                            &crefs,
+                            0.0,
+                            plan.params.airlift_per_day,
+                        );
                         let owed = decision::obligation_strength(det, &crisis.requester);
                         answered(
                             plan,
@@ -739,10 +753,24 @@ pub(crate) fn play(
                             asks: Ask::PoliticalSupport,
                             ..crisis.clone()
                         };
-                        let res = council::decide(&rule, det, &c, &refs, 0.0);
+                        let res = council::decide(
+                            &rule,
+                            det,
+                            &c,
+                            &refs,
+                            0.0,
+                            plan.params.airlift_per_day,
+                        );
                         Draw::decided(res, asked, stances)
                     } else if asked {
-                        let res = council::decide(&rule, ask_det, crisis, &refs, d.required_force);
+                        let res = council::decide(
+                            &rule,
+                            ask_det,
+                            crisis,
+                            &refs,
+                            d.required_force,
+                            plan.params.airlift_per_day,
+                        );
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
                         answered(
                             plan,
@@ -780,6 +808,8 @@ pub struct Tally {
     pub participated: BTreeMap<StateCode, u64>,
     pub exercises: u64,
     pub cancelled: u64,
+    /// Days to deploy, summed over the replications that deployed.
+    pub deploy_days: u64,
 }
 
 impl Tally {
@@ -787,6 +817,9 @@ impl Tally {
         if let Some(o) = d.outcome {
             self.outcomes[o.rung()] += 1;
             self.decided += 1;
+        }
+        if let Some(days) = d.council.as_ref().and_then(|c| c.days_to_deploy) {
+            self.deploy_days += u64::from(days);
         }
         if let Some(a) = d.asked {
             self.ask_decided += 1;
@@ -840,6 +873,7 @@ impl Tally {
         }
         self.exercises += o.exercises;
         self.cancelled += o.cancelled;
+        self.deploy_days += o.deploy_days;
     }
 }
 

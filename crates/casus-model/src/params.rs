@@ -117,4 +117,6 @@ params! {
     freeze_constant,
     /// Constant of the yearly chance that a frozen member gives notice of withdrawal.
     exit_constant,
+    /// Troops the collective forces can move to a theatre per day (airlift).
+    airlift_per_day,
 }
