@@ -50,8 +50,36 @@ pub struct CouncilResult {
     pub limited_by: &'static str,
 }
 
-/// Aggregate stances (member, stance, troops if forces) into an outcome.
+/// Aggregate stances (member, stance, troops if forces) into an outcome. The
+/// chair's agenda power: a chair that abstains does not table the request for
+/// adoption, so nothing beyond a statement passes (Lavrov, Oct 2022: the mission
+/// could not be approved while the chair had not convened the summit, S150).
 pub fn decide(
+    rule: &DecisionRule,
+    det: &Determination,
+    crisis: &Crisis,
+    stances: &[(&str, Stance, f64)],
+    required_force: f64,
+    airlift_per_day: f64,
+    chair: Option<&str>,
+) -> CouncilResult {
+    let mut res = decide_tabled(rule, det, crisis, stances, required_force, airlift_per_day);
+    let chair_abstains = chair.is_some_and(|c| {
+        stances
+            .iter()
+            .any(|(m, s, _)| *m == c && *s == Stance::Abstain)
+    });
+    if chair_abstains && res.outcome > Outcome::Statement {
+        res.outcome = Outcome::Statement;
+        res.contributors.clear();
+        res.troops = 0.0;
+        res.days_to_deploy = None;
+        res.limited_by = "the chair did not table it for adoption";
+    }
+    res
+}
+
+fn decide_tabled(
     rule: &DecisionRule,
     det: &Determination,
     crisis: &Crisis,
@@ -156,6 +184,40 @@ pub fn outcome_distribution(
     crisis: &Crisis,
     members: &[Member],
     required_force: f64,
+    chair: Option<usize>,
+) -> [f64; 4] {
+    let Some(c) = chair else {
+        return tabled_distribution(rule, det, crisis, members, required_force);
+    };
+    // Condition on the chair's stance; an abstaining chair caps the ladder at a statement.
+    let mut dist = [0.0; 4];
+    for (k, p) in members[c].p.iter().enumerate() {
+        if *p <= 0.0 {
+            continue;
+        }
+        let mut fixed = members.to_vec();
+        fixed[c].p = [0.0; 4];
+        fixed[c].p[k] = 1.0;
+        let mut d = tabled_distribution(rule, det, crisis, &fixed, required_force);
+        if Stance::ALL[k] == Stance::Abstain {
+            d[Outcome::Statement.rung()] +=
+                d[Outcome::Mission.rung()] + d[Outcome::Deployment.rung()];
+            d[Outcome::Mission.rung()] = 0.0;
+            d[Outcome::Deployment.rung()] = 0.0;
+        }
+        for (x, y) in dist.iter_mut().zip(d) {
+            *x += p * y;
+        }
+    }
+    dist
+}
+
+fn tabled_distribution(
+    rule: &DecisionRule,
+    det: &Determination,
+    crisis: &Crisis,
+    members: &[Member],
+    required_force: f64,
 ) -> [f64; 4] {
     let mut dist = [0.0; 4];
     if !crisis.formal {
@@ -246,4 +308,174 @@ pub fn outcome_distribution(
         }
     }
     dist
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Ask;
+
+    fn open_det() -> Determination {
+        Determination {
+            alliance: "X".into(),
+            casus_foederis: true,
+            casus_foederis_for: Some("AAA".into()),
+            basis: None,
+            articles: vec![],
+            obligations: vec![],
+            actions: vec![],
+            discretion: vec![],
+            chain: vec![],
+            notes: vec![],
+        }
+    }
+
+    fn crisis(formal: bool) -> Crisis {
+        Crisis {
+            requester: "AAA".into(),
+            adversary: None,
+            theatre: "AAA".into(),
+            asks: Ask::Forces,
+            formal,
+            unrest: None,
+            troops: None,
+        }
+    }
+
+    const CONSENSUS: DecisionRule = DecisionRule::Consensus {
+        limited_format: true,
+    };
+
+    #[test]
+    fn a_formal_objection_blocks_under_consensus() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Object, 0.0),
+        ];
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            700.0,
+            None,
+        );
+        assert_eq!(r.outcome, Outcome::None);
+        assert_eq!(r.blocked_by, vec!["CCC".to_string()]);
+    }
+
+    #[test]
+    fn an_abstention_lets_a_limited_format_deployment_pass() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Abstain, 0.0),
+        ];
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            700.0,
+            None,
+        );
+        assert_eq!(r.outcome, Outcome::Deployment);
+        assert_eq!(r.days_to_deploy, Some(8));
+    }
+
+    #[test]
+    fn an_abstaining_chair_does_not_table_more_than_a_statement() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Abstain, 0.0),
+        ];
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            700.0,
+            Some("CCC"),
+        );
+        assert_eq!(r.outcome, Outcome::Statement);
+    }
+
+    #[test]
+    fn an_informal_wish_never_reaches_the_council() {
+        let st = [("BBB", Stance::Forces, 5000.0)];
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(false),
+            &st,
+            100.0,
+            700.0,
+            None,
+        );
+        assert_eq!(r.outcome, Outcome::None);
+    }
+
+    #[test]
+    fn closed_form_distribution_matches_enumeration() {
+        let members = [
+            Member {
+                p: [0.3, 0.3, 0.3, 0.1],
+                troops: 900.0,
+            },
+            Member {
+                p: [0.2, 0.5, 0.2, 0.1],
+                troops: 600.0,
+            },
+            Member {
+                p: [0.0, 0.6, 0.3, 0.1],
+                troops: 0.0,
+            },
+        ];
+        for chair in [None, Some(0), Some(2)] {
+            let exact = outcome_distribution(
+                &CONSENSUS,
+                &open_det(),
+                &crisis(true),
+                &members,
+                1000.0,
+                chair,
+            );
+            let mut brute = [0.0; 4];
+            for a in 0..4 {
+                for b in 0..4 {
+                    for c in 0..4 {
+                        let p = members[0].p[a] * members[1].p[b] * members[2].p[c];
+                        let troops =
+                            |i: usize, s: usize| if s == 0 { members[i].troops } else { 0.0 };
+                        let st = [
+                            ("M0", Stance::ALL[a], troops(0, a)),
+                            ("M1", Stance::ALL[b], troops(1, b)),
+                            ("M2", Stance::ALL[c], troops(2, c)),
+                        ];
+                        let names = ["M0", "M1", "M2"];
+                        let r = decide(
+                            &CONSENSUS,
+                            &open_det(),
+                            &crisis(true),
+                            &st,
+                            1000.0,
+                            700.0,
+                            chair.map(|i| names[i]),
+                        );
+                        brute[r.outcome.rung()] += p;
+                    }
+                }
+            }
+            for k in 0..4 {
+                assert!(
+                    (exact[k] - brute[k]).abs() < 1e-12,
+                    "chair {chair:?} rung {k}: {} vs {}",
+                    exact[k],
+                    brute[k]
+                );
+            }
+        }
+    }
 }

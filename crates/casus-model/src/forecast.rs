@@ -132,6 +132,8 @@ pub struct Decisions {
     pub members_consult: Vec<MemberDecision>,
     pub signs: Vec<Engagement>,
     pub required_force: f64,
+    /// The chair on the date: it tables (or not) what the council adopts.
+    pub chair: Option<StateCode>,
 }
 
 /// One replication's record of one decision event.
@@ -422,6 +424,7 @@ impl Plan {
                     members_consult,
                     signs: vec![],
                     required_force: facts.required_force(&crisis_for_members),
+                    chair: self.alliance().chair_on(date).map(|c| c.state.clone()),
                 }
             }
             Step::Summit | Step::Exercise { .. } => {
@@ -437,6 +440,7 @@ impl Plan {
                     members_consult: vec![],
                     signs,
                     required_force: 0.0,
+                    chair: None,
                 }
             }
             _ => Decisions {
@@ -445,6 +449,7 @@ impl Plan {
                 members_consult: vec![],
                 signs: vec![],
                 required_force: 0.0,
+                chair: None,
             },
         }
     }
@@ -492,6 +497,12 @@ fn leader_weight(plan: &Plan, leader: &str) -> f64 {
     } else {
         0.0
     }
+}
+
+/// Where the chair sits among `members`, if it is one of the deciders.
+fn chair_in(members: &[MemberDecision], d: &Decisions) -> Option<usize> {
+    let chair = d.chair.as_deref()?;
+    members.iter().position(|m| m.state == chair)
 }
 
 /// The same crisis, asking only for consultations.
@@ -688,6 +699,7 @@ pub(crate) fn play(
                         &refs,
                         d.required_force,
                         plan.params.airlift_per_day,
+                        d.chair.as_deref(),
                     );
                     let owed = decision::obligation_strength(det, &crisis.requester);
                     answered(
@@ -734,6 +746,7 @@ pub(crate) fn play(
                             &crefs,
                             0.0,
                             plan.params.airlift_per_day,
+                            d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(det, &crisis.requester);
                         answered(
@@ -760,6 +773,7 @@ pub(crate) fn play(
                             &refs,
                             0.0,
                             plan.params.airlift_per_day,
+                            d.chair.as_deref(),
                         );
                         Draw::decided(res, asked, stances)
                     } else if asked {
@@ -770,6 +784,7 @@ pub(crate) fn play(
                             &refs,
                             d.required_force,
                             plan.params.airlift_per_day,
+                            d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
                         answered(
@@ -1080,6 +1095,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                             crisis,
                             &members,
                             d.required_force,
+                            chair_in(&d.members, &d),
                         );
                         let owed = decision::obligation_strength(det, &crisis.requester);
                         for o in Outcome::ALL {
@@ -1101,7 +1117,14 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 asks: Ask::PoliticalSupport,
                                 ..crisis.clone()
                             };
-                            let dist = council::outcome_distribution(&rule, det, &c, &members, 0.0);
+                            let dist = council::outcome_distribution(
+                                &rule,
+                                det,
+                                &c,
+                                &members,
+                                0.0,
+                                chair_in(&d.members, &d),
+                            );
                             for o in Outcome::ALL {
                                 branches.push((dist[o.rung()], o, None));
                             }
@@ -1112,6 +1135,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 crisis,
                                 &members,
                                 d.required_force,
+                                chair_in(&d.members, &d),
                             );
                             let owed = decision::obligation_strength(ask_det, &crisis.requester);
                             branches.push((1.0 - p_ask - p_consult, Outcome::None, None));
@@ -1129,6 +1153,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 &consultations(crisis),
                                 &consult_members,
                                 0.0,
+                                chair_in(&d.members_consult, &d),
                             );
                             let cowed = decision::obligation_strength(det, &crisis.requester);
                             for o in Outcome::ALL {
