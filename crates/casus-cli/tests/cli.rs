@@ -152,3 +152,84 @@ fn rand_suffix() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
+
+#[test]
+fn backtest_json_has_cases_scores_and_baselines() {
+    let o = casus(&["backtest", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15, "{} cases", cases.len());
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["observed"] == "deployment" && c["predicted"]["deployment"].is_number())
+    );
+    for k in ["brier", "log", "accuracy"] {
+        assert!(v["scores"][k].is_number(), "scores.{k}");
+        for b in ["climatology", "treaty_literal", "leader_only"] {
+            assert!(v["baselines"][b][k].is_number(), "baselines.{b}.{k}");
+        }
+    }
+    // The shipped parameters beat the treaty-literal and climatology baselines in-sample.
+    let model = v["scores"]["brier"].as_f64().unwrap();
+    assert!(model < v["baselines"]["treaty_literal"]["brier"].as_f64().unwrap());
+    assert!(model < v["baselines"]["climatology"]["brier"].as_f64().unwrap());
+}
+
+#[test]
+fn backtest_reads_a_case_directory_and_locates_its_errors() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("c.toml"),
+        "format = 1\nid = \"c\"\ntitle = \"t\"\nalliance = \"CSTO\"\n[[events]]\nid = \"a\"\ndate = 2022-01-02\nkind = \"internal_unrest\"\nstate = \"KAZ\"\ntitle = \"t\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("c.observed.toml"),
+        "case = \"c\"\n[[observation]]\nevent = \"a\"\noutcome = \"statment\"\n",
+    )
+    .unwrap();
+    let o = casus(&["backtest", "--cases", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("c.observed.toml:4:11: error: unknown outcome `statment`"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("c.observed.toml"),
+        "case = \"c\"\n[[observation]]\nevent = \"a\"\noutcome = \"none\"\n",
+    )
+    .unwrap();
+    let o = casus(&["backtest", "--cases", dir.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cases"][0]["id"], "c");
+}
+
+#[test]
+fn long_horizon_forecast_gives_years_and_a_fan_chart() {
+    let dir = tempdir();
+    let svg = dir.join("fan.svg");
+    let o = casus(&[
+        "forecast",
+        "russia-loses-2026",
+        "--runs",
+        "500",
+        "--until",
+        "2029-12-31",
+        "--json",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let years = v["years"].as_array().unwrap();
+    assert_eq!(years.last().unwrap()["year"], 2029);
+    assert!(years[0]["p_dissolved"].is_number());
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let bad = casus(&["forecast", "russia-loses-2026", "--until", "2030-02-30"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--until"));
+}
