@@ -22,6 +22,12 @@ pub fn asked_rung(asks: Ask) -> Outcome {
     }
 }
 
+/// How many of `n` deciding members must take part (forces or support) for the
+/// council to adopt more than a statement.
+pub fn needed(quorum: f64, n: usize) -> usize {
+    ((quorum * n as f64).ceil() as usize).clamp(1, n.max(1))
+}
+
 /// Whether the treaty lets forces go where the request wants them.
 pub fn deployment_permitted(det: &Determination, crisis: &Crisis) -> bool {
     let action = if crisis.asks == Ask::Peacekeepers {
@@ -61,9 +67,18 @@ pub fn decide(
     stances: &[(&str, Stance, f64)],
     required_force: f64,
     airlift_per_day: f64,
+    quorum: f64,
     chair: Option<&str>,
 ) -> CouncilResult {
-    let mut res = decide_tabled(rule, det, crisis, stances, required_force, airlift_per_day);
+    let mut res = decide_tabled(
+        rule,
+        det,
+        crisis,
+        stances,
+        required_force,
+        airlift_per_day,
+        quorum,
+    );
     let chair_abstains = chair.is_some_and(|c| {
         stances
             .iter()
@@ -86,6 +101,7 @@ fn decide_tabled(
     stances: &[(&str, Stance, f64)],
     required_force: f64,
     airlift_per_day: f64,
+    quorum: f64,
 ) -> CouncilResult {
     let mut res = CouncilResult {
         outcome: Outcome::None,
@@ -122,6 +138,11 @@ fn decide_tabled(
         return res;
     }
     let asked = asked_rung(crisis.asks);
+    if asked > Outcome::Statement && supporters < needed(quorum, stances.len()) {
+        res.outcome = Outcome::Statement;
+        res.limited_by = "too few members took part to adopt more than a statement";
+        return res;
+    }
     let contributors: Vec<(StateCode, f64)> = stances
         .iter()
         .filter(|(_, s, t)| *s == Stance::Forces && *t > 0.0)
@@ -184,10 +205,11 @@ pub fn outcome_distribution(
     crisis: &Crisis,
     members: &[Member],
     required_force: f64,
+    quorum: f64,
     chair: Option<usize>,
 ) -> [f64; 4] {
     let Some(c) = chair else {
-        return tabled_distribution(rule, det, crisis, members, required_force);
+        return tabled_distribution(rule, det, crisis, members, required_force, quorum);
     };
     // Condition on the chair's stance; an abstaining chair caps the ladder at a statement.
     let mut dist = [0.0; 4];
@@ -198,7 +220,7 @@ pub fn outcome_distribution(
         let mut fixed = members.to_vec();
         fixed[c].p = [0.0; 4];
         fixed[c].p[k] = 1.0;
-        let mut d = tabled_distribution(rule, det, crisis, &fixed, required_force);
+        let mut d = tabled_distribution(rule, det, crisis, &fixed, required_force, quorum);
         if Stance::ALL[k] == Stance::Abstain {
             d[Outcome::Statement.rung()] +=
                 d[Outcome::Mission.rung()] + d[Outcome::Deployment.rung()];
@@ -218,6 +240,7 @@ fn tabled_distribution(
     crisis: &Crisis,
     members: &[Member],
     required_force: f64,
+    quorum: f64,
 ) -> [f64; 4] {
     let mut dist = [0.0; 4];
     if !crisis.formal {
@@ -226,6 +249,7 @@ fn tabled_distribution(
     }
     let asked = asked_rung(crisis.asks);
     let permitted = deployment_permitted(det, crisis);
+    let need = needed(quorum, members.len());
     let armed: Vec<usize> = (0..members.len())
         .filter(|&i| members[i].troops > 0.0 && members[i].p[0] > 0.0)
         .collect();
@@ -253,58 +277,51 @@ fn tabled_distribution(
         if p_s == 0.0 {
             continue;
         }
-        // Probabilities over the others, none of whom chooses forces.
-        let (p_pass_with_support, p_pass_no_support, p_fail) = match rule {
-            DecisionRule::Consensus { .. } => {
-                let no_obj: f64 = others.iter().map(|m| m.p[1] + m.p[2]).product();
-                let no_obj_no_sup: f64 = others.iter().map(|m| m.p[2]).product();
-                let all_not_forces: f64 = others.iter().map(|m| 1.0 - m.p[0]).product();
-                (
-                    no_obj - no_obj_no_sup,
-                    no_obj_no_sup,
-                    all_not_forces - no_obj,
-                )
+        // Over the others (none of whom sends forces): by number of supporters c,
+        // the probability with no objection (`clean`) and with any (`all`).
+        let mut clean = vec![1.0];
+        let mut all = vec![1.0];
+        for m in &others {
+            let mut nc = vec![0.0; clean.len() + 1];
+            let mut na = vec![0.0; all.len() + 1];
+            for c in 0..clean.len() {
+                nc[c] += clean[c] * m.p[2];
+                nc[c + 1] += clean[c] * m.p[1];
+                na[c] += all[c] * (m.p[2] + m.p[3]);
+                na[c + 1] += all[c] * m.p[1];
             }
-            DecisionRule::Majority { share } => {
-                // Poisson-binomial over supporters among the others.
-                let mut pb = vec![1.0];
-                for m in &others {
-                    let mut next = vec![0.0; pb.len() + 1];
-                    for (c, q) in pb.iter().enumerate() {
-                        next[c] += q * (m.p[2] + m.p[3]);
-                        next[c + 1] += q * m.p[1];
-                    }
-                    pb = next;
-                }
-                let n = members.len() as f64;
-                let (mut with, mut without, mut fail) = (0.0, 0.0, 0.0);
-                for (c, q) in pb.iter().enumerate() {
-                    let sup = s_size + c;
-                    if (sup as f64 + 1.0) / (n + 1.0) >= *share {
-                        if sup > 0 { with += q } else { without += q }
-                    } else {
-                        fail += q;
-                    }
-                }
-                (with, without, fail)
-            }
+            clean = nc;
+            all = na;
+        }
+        let n = members.len() as f64;
+        let passing: Vec<(usize, f64)> = match rule {
+            DecisionRule::Consensus { .. } => clean.iter().copied().enumerate().collect(),
+            DecisionRule::Majority { share } => all
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(c, _)| ((s_size + c) as f64 + 1.0) / (n + 1.0) >= *share)
+                .collect(),
         };
-        dist[Outcome::None.rung()] += p_s * p_fail;
-        let deploy =
-            asked >= Outcome::Deployment && permitted && s_size > 0 && troops >= required_force;
-        let pass_any_support =
-            p_pass_with_support + if s_size > 0 { p_pass_no_support } else { 0.0 };
-        let pass_no_support = if s_size > 0 { 0.0 } else { p_pass_no_support };
-        if deploy {
-            dist[Outcome::Deployment.rung()] += p_s * (p_pass_with_support + p_pass_no_support);
-        } else {
-            let top = if asked >= Outcome::Mission {
+        let all_not_forces: f64 = others.iter().map(|m| 1.0 - m.p[0]).product();
+        let pass_total: f64 = passing.iter().map(|(_, q)| q).sum();
+        dist[Outcome::None.rung()] += p_s * (all_not_forces - pass_total).max(0.0);
+        for (c, q) in passing {
+            let takers = s_size + c;
+            let rung = if asked > Outcome::Statement && takers < need {
+                Outcome::Statement
+            } else if asked >= Outcome::Deployment
+                && permitted
+                && s_size > 0
+                && troops >= required_force
+            {
+                Outcome::Deployment
+            } else if asked >= Outcome::Mission && takers > 0 {
                 Outcome::Mission
             } else {
                 Outcome::Statement
             };
-            dist[top.rung()] += p_s * pass_any_support;
-            dist[Outcome::Statement.rung()] += p_s * pass_no_support;
+            dist[rung.rung()] += p_s * q;
         }
     }
     dist
@@ -359,6 +376,7 @@ mod tests {
             &st,
             100.0,
             700.0,
+            0.0,
             None,
         );
         assert_eq!(r.outcome, Outcome::None);
@@ -378,6 +396,7 @@ mod tests {
             &st,
             100.0,
             700.0,
+            0.0,
             None,
         );
         assert_eq!(r.outcome, Outcome::Deployment);
@@ -397,9 +416,41 @@ mod tests {
             &st,
             100.0,
             700.0,
+            0.0,
             Some("CCC"),
         );
         assert_eq!(r.outcome, Outcome::Statement);
+    }
+
+    #[test]
+    fn with_most_members_abstaining_only_a_statement_is_adopted() {
+        let st = [
+            ("BBB", Stance::Support, 0.0),
+            ("CCC", Stance::Abstain, 0.0),
+            ("DDD", Stance::Abstain, 0.0),
+        ];
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            700.0,
+            0.5,
+            None,
+        );
+        assert_eq!(r.outcome, Outcome::Statement);
+        let r = decide(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            700.0,
+            0.3,
+            None,
+        );
+        assert_eq!(r.outcome, Outcome::Mission);
     }
 
     #[test]
@@ -412,6 +463,7 @@ mod tests {
             &st,
             100.0,
             700.0,
+            0.0,
             None,
         );
         assert_eq!(r.outcome, Outcome::None);
@@ -440,6 +492,7 @@ mod tests {
                 &crisis(true),
                 &members,
                 1000.0,
+                0.5,
                 chair,
             );
             let mut brute = [0.0; 4];
@@ -462,6 +515,7 @@ mod tests {
                             &st,
                             1000.0,
                             700.0,
+                            0.5,
                             chair.map(|i| names[i]),
                         );
                         brute[r.outcome.rung()] += p;

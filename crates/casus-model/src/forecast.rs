@@ -699,6 +699,7 @@ pub(crate) fn play(
                         &refs,
                         d.required_force,
                         plan.params.airlift_per_day,
+                        plan.params.quorum,
                         d.chair.as_deref(),
                     );
                     let owed = decision::obligation_strength(det, &crisis.requester);
@@ -746,6 +747,7 @@ pub(crate) fn play(
                             &crefs,
                             0.0,
                             plan.params.airlift_per_day,
+                            plan.params.quorum,
                             d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(det, &crisis.requester);
@@ -773,6 +775,7 @@ pub(crate) fn play(
                             &refs,
                             0.0,
                             plan.params.airlift_per_day,
+                            plan.params.quorum,
                             d.chair.as_deref(),
                         );
                         Draw::decided(res, asked, stances)
@@ -784,6 +787,7 @@ pub(crate) fn play(
                             &refs,
                             d.required_force,
                             plan.params.airlift_per_day,
+                            plan.params.quorum,
                             d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
@@ -1095,6 +1099,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                             crisis,
                             &members,
                             d.required_force,
+                            plan.params.quorum,
                             chair_in(&d.members, &d),
                         );
                         let owed = decision::obligation_strength(det, &crisis.requester);
@@ -1123,6 +1128,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 &c,
                                 &members,
                                 0.0,
+                                plan.params.quorum,
                                 chair_in(&d.members, &d),
                             );
                             for o in Outcome::ALL {
@@ -1135,6 +1141,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 crisis,
                                 &members,
                                 d.required_force,
+                                plan.params.quorum,
                                 chair_in(&d.members, &d),
                             );
                             let owed = decision::obligation_strength(ask_det, &crisis.requester);
@@ -1153,6 +1160,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 &consultations(crisis),
                                 &consult_members,
                                 0.0,
+                                plan.params.quorum,
                                 chair_in(&d.members_consult, &d),
                             );
                             let cowed = decision::obligation_strength(det, &crisis.requester);

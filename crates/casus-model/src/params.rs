@@ -119,4 +119,6 @@ params! {
     exit_constant,
     /// Troops the collective forces can move to a theatre per day (airlift).
     airlift_per_day,
+    /// Share of the deciding members that must take part for more than a statement.
+    quorum,
 }
