@@ -66,8 +66,7 @@ pub fn decide(
     crisis: &Crisis,
     stances: &[(&str, Stance, f64)],
     required_force: f64,
-    airlift_per_day: f64,
-    quorum: f64,
+    params: &crate::params::Params,
     chair: Option<&str>,
 ) -> CouncilResult {
     let mut res = decide_tabled(
@@ -76,8 +75,8 @@ pub fn decide(
         crisis,
         stances,
         required_force,
-        airlift_per_day,
-        quorum,
+        params.airlift_per_day,
+        params.quorum,
     );
     let chair_abstains = chair.is_some_and(|c| {
         stances
@@ -359,6 +358,18 @@ mod tests {
         }
     }
 
+    fn params(quorum: f64) -> crate::params::Params {
+        let zeros: Vec<(&str, f64)> = crate::params::Params::NAMES
+            .iter()
+            .map(|n| (*n, 0.0))
+            .collect();
+        let p = crate::params::Params::from_pairs(&zeros).unwrap();
+        p.with("airlift_per_day", 700.0)
+            .unwrap()
+            .with("quorum", quorum)
+            .unwrap()
+    }
+
     const CONSENSUS: DecisionRule = DecisionRule::Consensus {
         limited_format: true,
     };
@@ -375,8 +386,7 @@ mod tests {
             &crisis(true),
             &st,
             100.0,
-            700.0,
-            0.0,
+            &params(0.0),
             None,
         );
         assert_eq!(r.outcome, Outcome::None);
@@ -395,8 +405,7 @@ mod tests {
             &crisis(true),
             &st,
             100.0,
-            700.0,
-            0.0,
+            &params(0.0),
             None,
         );
         assert_eq!(r.outcome, Outcome::Deployment);
@@ -415,8 +424,7 @@ mod tests {
             &crisis(true),
             &st,
             100.0,
-            700.0,
-            0.0,
+            &params(0.0),
             Some("CCC"),
         );
         assert_eq!(r.outcome, Outcome::Statement);
@@ -435,8 +443,7 @@ mod tests {
             &crisis(true),
             &st,
             100.0,
-            700.0,
-            0.5,
+            &params(0.5),
             None,
         );
         assert_eq!(r.outcome, Outcome::Statement);
@@ -446,8 +453,7 @@ mod tests {
             &crisis(true),
             &st,
             100.0,
-            700.0,
-            0.3,
+            &params(0.3),
             None,
         );
         assert_eq!(r.outcome, Outcome::Mission);
@@ -462,8 +468,7 @@ mod tests {
             &crisis(false),
             &st,
             100.0,
-            700.0,
-            0.0,
+            &params(0.0),
             None,
         );
         assert_eq!(r.outcome, Outcome::None);
@@ -514,8 +519,7 @@ mod tests {
                             &crisis(true),
                             &st,
                             1000.0,
-                            700.0,
-                            0.5,
+                            &params(0.5),
                             chair.map(|i| names[i]),
                         );
                         brute[r.outcome.rung()] += p;

@@ -698,8 +698,7 @@ pub(crate) fn play(
                         crisis,
                         &refs,
                         d.required_force,
-                        plan.params.airlift_per_day,
-                        plan.params.quorum,
+                        &plan.params,
                         d.chair.as_deref(),
                     );
                     let owed = decision::obligation_strength(det, &crisis.requester);
@@ -746,8 +745,7 @@ pub(crate) fn play(
                             &c,
                             &crefs,
                             0.0,
-                            plan.params.airlift_per_day,
-                            plan.params.quorum,
+                            &plan.params,
                             d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(det, &crisis.requester);
@@ -774,8 +772,7 @@ pub(crate) fn play(
                             &c,
                             &refs,
                             0.0,
-                            plan.params.airlift_per_day,
-                            plan.params.quorum,
+                            &plan.params,
                             d.chair.as_deref(),
                         );
                         Draw::decided(res, asked, stances)
@@ -786,8 +783,7 @@ pub(crate) fn play(
                             crisis,
                             &refs,
                             d.required_force,
-                            plan.params.airlift_per_day,
-                            plan.params.quorum,
+                            &plan.params,
                             d.chair.as_deref(),
                         );
                         let owed = decision::obligation_strength(ask_det, &crisis.requester);
