@@ -246,6 +246,8 @@ pub const FITTED: &[&str] = &[
     "sign_constant",
     "grievance",
     "trust_loss",
+    "severity",
+    "ask_severity",
 ];
 
 /// Default standard deviation of the Gaussian prior on each fitted parameter (logit units).

@@ -355,6 +355,7 @@ mod tests {
             formal,
             unrest: None,
             troops: None,
+            casualties: None,
         }
     }
 

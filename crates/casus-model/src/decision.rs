@@ -73,11 +73,28 @@ pub struct Crisis {
     pub unrest: Option<Involvement>,
     /// Troops asked for, if stated.
     pub troops: Option<f64>,
+    /// Deaths reported in the crisis, if the scenario gives them.
+    pub casualties: Option<f64>,
 }
 
 impl Crisis {
+    /// How bloody the crisis is, 0–1: ln(1 + deaths) / ln(1001), so that about a
+    /// thousand deaths count as 1; ½ when the scenario gives no figure.
+    pub fn severity(&self) -> f64 {
+        match self.casualties {
+            Some(d) if d >= 0.0 => ((1.0 + d).ln() / 1001f64.ln()).min(1.0),
+            _ => 0.5,
+        }
+    }
+
     /// Derive the decision's view of a crisis event and (optional) request.
     pub fn from_events(crisis: &EventKind, request: Option<&EventKind>) -> Option<Crisis> {
+        let casualties = match crisis {
+            EventKind::ExternalAggression { casualties, .. }
+            | EventKind::InternalUnrest { casualties, .. }
+            | EventKind::IntraMemberConflict { casualties, .. } => *casualties,
+            _ => None,
+        };
         let (victim, adversary, theatre, unrest) = match crisis {
             EventKind::ExternalAggression {
                 aggressor,
@@ -142,6 +159,7 @@ impl Crisis {
                 formal: *formal,
                 unrest,
                 troops: *troops,
+                casualties,
             }),
             _ => Some(Crisis {
                 requester: victim,
@@ -151,6 +169,7 @@ impl Crisis {
                 formal: true,
                 unrest,
                 troops: None,
+                casualties,
             }),
         }
     }
@@ -172,6 +191,8 @@ pub struct Terms {
     pub self_target: f64,
     pub cost: f64,
     pub entrapment: f64,
+    /// How bloody the crisis is (0–1).
+    pub severity: f64,
 }
 
 /// A member's decision with everything needed to check it by hand.
@@ -568,6 +589,7 @@ pub fn terms(
         self_target: if adv == Some(member) { 1.0 } else { 0.0 },
         cost,
         entrapment: adv.map(|a| f.entrapment(a)).unwrap_or(0.0),
+        severity: crisis.severity(),
     }
 }
 
@@ -594,6 +616,7 @@ fn contributions(t: &Terms, p: &Params) -> Vec<(String, f64)> {
         ),
         ("legality".into(), -p.legality * t.legality),
         ("self_target".into(), -p.self_target * t.self_target),
+        ("severity".into(), p.severity * t.severity),
     ]
 }
 
@@ -710,7 +733,9 @@ pub fn decide_ask(
     let obligation = obligation_strength(det_if_asked, me);
     let obligation_consult = obligation_strength(det_now, me);
     let trust = f.memory.trust_of(me, p) - 0.5;
-    let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige + p.trust * trust;
+    let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige
+        + p.trust * trust
+        + p.ask_severity * (crisis.severity() - 0.5);
     let u = gain + p.obligation * obligation + p.ask_constant;
     let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.ask_constant;
     // Turning elsewhere: the strongest spender among the member's bilateral treaty

@@ -121,4 +121,8 @@ params! {
     airlift_per_day,
     /// Share of the deciding members that must take part for more than a statement.
     quorum,
+    /// Weight of the crisis's severity (deaths) in a member's benefit from acting.
+    severity,
+    /// Weight of the crisis's severity in the decision to ask for help.
+    ask_severity,
 }
