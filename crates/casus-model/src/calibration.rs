@@ -243,6 +243,7 @@ pub const FITTED: &[&str] = &[
     "ask_help",
     "ask_prestige",
     "ask_constant",
+    "consult_constant",
     "sign_constant",
     "grievance",
     "trust_loss",

@@ -737,7 +737,14 @@ pub fn decide_ask(
         + p.trust * trust
         + p.ask_severity * (crisis.severity() - 0.5);
     let u = gain + p.obligation * obligation + p.ask_constant;
-    let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.ask_constant;
+    // A statement needs a party to call on: with no adversary (domestic unrest)
+    // consultations bring no gain, only the obligation's pull.
+    let consult_gain = if crisis.adversary.is_some() {
+        0.5 * gain
+    } else {
+        0.0
+    };
+    let u_consult = consult_gain + p.obligation * obligation_consult + p.consult_constant;
     // Turning elsewhere: the strongest spender among the member's bilateral treaty
     // partners (Armenia–Russia 1997, Russia–North Korea 2024). The bilateral text is
     // not analysed, so its obligation counts half; trust in the alliance does not enter.

@@ -93,6 +93,8 @@ params! {
     ask_prestige,
     /// Constant utility of asking (the bar a request must clear).
     ask_constant,
+    /// Constant utility of asking only for consultations (a statement).
+    consult_constant,
     /// Constant utility of signing a summit declaration (the consensus default).
     sign_constant,
     /// Weight of a grievance (help received short of what was asked and owed).
