@@ -158,16 +158,7 @@ fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFi
 }
 
 fn load_params(path: Option<&PathBuf>) -> Result<casus_model::params::Params> {
-    let pf = match path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read parameter file `{}`", p.display()))?;
-            casus_data::params::parse_params(&p.display().to_string(), &text)
-                .map_err(input::InvalidInput)?
-        }
-        None => casus_data::params::bundled_params().map_err(input::InvalidInput)?,
-    };
-    Ok(pf.params())
+    Ok(load_param_file(path)?.params())
 }
 
 /// A progress line on standard error while a long forecast runs (terminals only).

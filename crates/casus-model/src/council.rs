@@ -333,16 +333,9 @@ mod tests {
 
     fn open_det() -> Determination {
         Determination {
-            alliance: "X".into(),
             casus_foederis: true,
             casus_foederis_for: Some("AAA".into()),
-            basis: None,
-            articles: vec![],
-            obligations: vec![],
-            actions: vec![],
-            discretion: vec![],
-            chain: vec![],
-            notes: vec![],
+            ..Determination::empty("X")
         }
     }
 

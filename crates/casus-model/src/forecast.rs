@@ -455,6 +455,63 @@ impl Plan {
     }
 }
 
+/// A council sitting on one event: the rule, the decisions taken there.
+struct Sitting<'a> {
+    plan: &'a Plan,
+    d: &'a Decisions,
+    rule: &'a crate::alliance::DecisionRule,
+    event_id: &'a str,
+}
+
+impl Sitting<'_> {
+    /// The council's result on `view` given the members' stances.
+    fn hear(
+        &self,
+        det: &Determination,
+        view: &Crisis,
+        stances: &[(StateCode, Stance, f64)],
+        required: f64,
+    ) -> CouncilResult {
+        let refs: Vec<(&str, Stance, f64)> = stances
+            .iter()
+            .map(|(m, s, t)| (m.as_str(), *s, *t))
+            .collect();
+        council::decide(
+            self.rule,
+            det,
+            view,
+            &refs,
+            required,
+            &self.plan.params,
+            self.d.chair.as_deref(),
+        )
+    }
+
+    /// A formal request heard and answered: the requester's trust follows the answer.
+    fn answer(
+        &self,
+        memory: &mut Memory,
+        det: &Determination,
+        view: &Crisis,
+        stances: Vec<(StateCode, Stance, f64)>,
+        required: f64,
+        asked: Outcome,
+    ) -> Draw {
+        let res = self.hear(det, view, &stances, required);
+        let owed = decision::obligation_strength(det, &view.requester);
+        answered(
+            self.plan,
+            memory,
+            &view.requester,
+            self.event_id,
+            asked,
+            res.outcome,
+            owed,
+        );
+        Draw::decided(res, true, stances)
+    }
+}
+
 /// Memory after a request is answered: the requester's trust in the alliance and,
 /// in proportion to its weight, in the leading power.
 fn answered(
@@ -680,39 +737,27 @@ pub(crate) fn play(
                     (m.state.clone(), s, troops)
                 })
                 .collect();
-            let refs: Vec<(&str, Stance, f64)> = stances
-                .iter()
-                .map(|(m, s, t)| (m.as_str(), *s, *t))
-                .collect();
             let organ = alliance
                 .organ(&alliance.deciding_organ)
                 .map(|o| o.rule.clone());
             let rule = organ.unwrap_or(crate::alliance::DecisionRule::Consensus {
                 limited_format: false,
             });
+            let sitting = Sitting {
+                plan,
+                d,
+                rule: &rule,
+                event_id,
+            };
             match mode {
-                Mode::Council => {
-                    let res = council::decide(
-                        &rule,
-                        det,
-                        crisis,
-                        &refs,
-                        d.required_force,
-                        &plan.params,
-                        d.chair.as_deref(),
-                    );
-                    let owed = decision::obligation_strength(det, &crisis.requester);
-                    answered(
-                        plan,
-                        memory,
-                        &crisis.requester,
-                        event_id,
-                        asked_rung(crisis.asks),
-                        res.outcome,
-                        owed,
-                    );
-                    Draw::decided(res, true, stances)
-                }
+                Mode::Council => sitting.answer(
+                    memory,
+                    det,
+                    crisis,
+                    stances,
+                    d.required_force,
+                    asked_rung(crisis.asks),
+                ),
                 Mode::Informal => Draw::undecided(stances),
                 Mode::Crisis { ask_det, mediation } => {
                     // 0: asks for help, 1: asks for consultations, 2: asks nothing.
@@ -734,31 +779,14 @@ pub(crate) fn play(
                                 )
                             })
                             .collect();
-                        let crefs: Vec<(&str, Stance, f64)> = consult_stances
-                            .iter()
-                            .map(|(m, s, t)| (m.as_str(), *s, *t))
-                            .collect();
-                        let c = consultations(crisis);
-                        let res = council::decide(
-                            &rule,
-                            det,
-                            &c,
-                            &crefs,
-                            0.0,
-                            &plan.params,
-                            d.chair.as_deref(),
-                        );
-                        let owed = decision::obligation_strength(det, &crisis.requester);
-                        answered(
-                            plan,
+                        return sitting.answer(
                             memory,
-                            &crisis.requester,
-                            event_id,
+                            det,
+                            &consultations(crisis),
+                            consult_stances,
+                            0.0,
                             Outcome::Statement,
-                            res.outcome,
-                            owed,
                         );
-                        return Draw::decided(res, true, consult_stances);
                     }
                     if *mediation {
                         let c = Crisis {
@@ -766,37 +794,17 @@ pub(crate) fn play(
                             asks: Ask::PoliticalSupport,
                             ..crisis.clone()
                         };
-                        let res = council::decide(
-                            &rule,
-                            det,
-                            &c,
-                            &refs,
-                            0.0,
-                            &plan.params,
-                            d.chair.as_deref(),
-                        );
-                        Draw::decided(res, asked, stances)
+                        // Mediation answers no one's request: no memory changes.
+                        Draw::decided(sitting.hear(det, &c, &stances, 0.0), asked, stances)
                     } else if asked {
-                        let res = council::decide(
-                            &rule,
+                        sitting.answer(
+                            memory,
                             ask_det,
                             crisis,
-                            &refs,
+                            stances,
                             d.required_force,
-                            &plan.params,
-                            d.chair.as_deref(),
-                        );
-                        let owed = decision::obligation_strength(ask_det, &crisis.requester);
-                        answered(
-                            plan,
-                            memory,
-                            &crisis.requester,
-                            event_id,
                             Outcome::Deployment,
-                            res.outcome,
-                            owed,
-                        );
-                        Draw::decided(res, true, stances)
+                        )
                     } else {
                         Draw::undecided(vec![])
                     }

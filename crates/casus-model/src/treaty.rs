@@ -274,6 +274,22 @@ pub struct Determination {
 }
 
 impl Determination {
+    /// A determination of `alliance` in which nothing applies yet.
+    pub fn empty(alliance: &str) -> Determination {
+        Determination {
+            alliance: alliance.to_string(),
+            casus_foederis: false,
+            casus_foederis_for: None,
+            basis: None,
+            articles: vec![],
+            obligations: vec![],
+            actions: vec![],
+            discretion: vec![],
+            chain: vec![],
+            notes: vec![],
+        }
+    }
+
     /// The verdict on `action` (merged over places, the first place wins).
     pub fn verdict(&self, action: Action) -> Option<&ActionVerdict> {
         self.actions.iter().find(|a| a.action == action)
@@ -1055,18 +1071,7 @@ fn assemble(
     ctx: &Ctx,
     results: Vec<(&Provision, Outcome, String, Vec<Effect>)>,
 ) -> Result<Determination, RuleConflict> {
-    let mut det = Determination {
-        alliance: alliance.id.clone(),
-        casus_foederis: false,
-        casus_foederis_for: None,
-        basis: None,
-        articles: vec![],
-        obligations: vec![],
-        actions: vec![],
-        discretion: vec![],
-        chain: vec![],
-        notes: vec![],
-    };
+    let mut det = Determination::empty(&alliance.id);
     // Which provision produced each verdict, to name both sides of a conflict.
     let mut verdict_from: Vec<String> = Vec::new();
     let procedural_notes: Vec<String> = results
