@@ -63,6 +63,13 @@ pub fn backtest_json(b: &Backtest) -> Value {
                 "took_part": p.took_part.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_take_part": q}))).collect::<serde_json::Map<_, _>>(),
                 "signed": p.signed.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_sign": q}))).collect::<serde_json::Map<_, _>>(),
                 "stances": p.stances.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s.name(), "p": q}))).collect::<serde_json::Map<_, _>>(),
+                "asked": p.asked.as_ref().map(|(m, c, q)| json!({
+                    "requester": m,
+                    "observed": casus_model::calibration::ASK_CHOICES[*c],
+                    "p": {
+                        "help": q[0], "consultations": q[1], "bilateral": q[2], "no_one": q[3],
+                    },
+                })),
             })
         })
         .collect();
@@ -138,6 +145,16 @@ pub fn backtest_text(title: &str, b: &Backtest) -> String {
                 pct(q[*s as usize])
             );
         }
+        if let Some((m, c, q)) = &p.asked {
+            let _ = writeln!(
+                out,
+                "{:<35} {:<21} {m} {} (before the request): P = {}",
+                p.case,
+                p.event,
+                casus_model::calibration::ASK_CHOICES[*c],
+                pct(q[*c])
+            );
+        }
     }
     let _ = writeln!(out);
     let _ = writeln!(
@@ -165,7 +182,7 @@ pub fn backtest_text(title: &str, b: &Backtest) -> String {
     }
     let _ = writeln!(
         out,
-        "member level (signatures, stances): Brier {:.3} on {} observations",
+        "member level (signatures, stances, asks): Brier {:.3} on {} observations",
         b.member_brier, b.member_n
     );
     out

@@ -9,6 +9,7 @@
 
 use crate::decision::Stance;
 use crate::dynamics::Outcome;
+use crate::event::{Ask, EventKind};
 use crate::forecast::{ExactEvent, Plan, exact};
 use crate::params::Params;
 use crate::scenario::{Scenario, World};
@@ -103,7 +104,19 @@ pub struct CasePrediction {
     pub signed: BTreeMap<StateCode, (bool, f64)>,
     pub took_part: BTreeMap<StateCode, (bool, f64)>,
     pub stances: BTreeMap<StateCode, (Stance, [f64; 4])>,
+    /// At a formal request: the requester, what it asked for (0 help,
+    /// 1 consultations) and the model's P(help, consultations, bilateral partner,
+    /// no one) for that choice, decided as if the scenario had not scripted it.
+    pub asked: Option<(StateCode, usize, [f64; 4])>,
 }
+
+/// The names of the ask choices, in the order of [`CasePrediction::asked`].
+pub const ASK_CHOICES: [&str; 4] = [
+    "asked the alliance for help",
+    "asked the alliance for consultations",
+    "turned to its bilateral partner",
+    "asked no one",
+];
 
 fn spread(rung: Outcome, mass: f64) -> [f64; 4] {
     let mut p = [(1.0 - mass) / 3.0; 4];
@@ -164,6 +177,18 @@ pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePr
             }
             p
         });
+        let asked = match (&case.scenario.events[i].kind, e.ask_choice) {
+            (
+                EventKind::Request {
+                    requester, asks, ..
+                },
+                Some(q),
+            ) => {
+                let choice = usize::from(*asks == Ask::Consultations);
+                Some((requester.clone(), choice, q))
+            }
+            _ => None,
+        };
         // An informal wish never reaches the council: its outcome is `none` by
         // construction and is not scored (its members' stances are).
         let scored = plan.formal_at(i);
@@ -199,6 +224,7 @@ pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePr
                     )
                 })
                 .collect(),
+            asked,
         });
     }
     Ok(out)
@@ -218,6 +244,9 @@ pub fn log_likelihood(preds: &[CasePrediction]) -> f64 {
         }
         for (s, q) in p.stances.values() {
             ll += q[*s as usize].max(FLOOR).ln();
+        }
+        if let Some((_, c, q)) = &p.asked {
+            ll += q[*c].max(FLOOR).ln();
         }
     }
     ll
@@ -239,6 +268,7 @@ pub const FITTED: &[&str] = &[
     "cost",
     "entrapment",
     "forces_constant",
+    "support_constant",
     "objection_cost",
     "ask_help",
     "ask_prestige",
@@ -249,6 +279,7 @@ pub const FITTED: &[&str] = &[
     "trust_loss",
     "severity",
     "ask_severity",
+    "need",
 ];
 
 /// Default standard deviation of the Gaussian prior on each fitted parameter (logit units).
@@ -449,6 +480,10 @@ pub fn evaluate(predictions: Vec<CasePrediction>) -> Backtest {
         }
         for (s, q) in p.stances.values() {
             member_sq += (1.0 - q[*s as usize]).powi(2);
+            member_n += 1;
+        }
+        if let Some((_, c, q)) = &p.asked {
+            member_sq += (1.0 - q[*c]).powi(2);
             member_n += 1;
         }
     }

@@ -193,6 +193,8 @@ pub struct Terms {
     pub entrapment: f64,
     /// How bloody the crisis is (0–1).
     pub severity: f64,
+    /// How badly the requester needs help, minus ½ (−½…½): see [`Facts::need`].
+    pub need: f64,
 }
 
 /// A member's decision with everything needed to check it by hand.
@@ -399,6 +401,22 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// How badly the requester needs help, 0–1: the adversary's share of the two
+    /// sides' military spending; for unrest 0.75 if outside involvement is claimed,
+    /// 0.25 if not; 0 against a non-state group (a state's forces are expected to
+    /// cope: "no need to use CSTO mechanisms", Tajikistan 2021).
+    pub fn need(&self, crisis: &Crisis) -> f64 {
+        match (&crisis.adversary, crisis.unrest) {
+            (Some(a), _) => {
+                let (sa, sm) = (self.spending(a), self.spending(&crisis.requester));
+                if sa + sm > 0.0 { sa / (sa + sm) } else { 0.5 }
+            }
+            (None, Some(Involvement::None)) => 0.25,
+            (None, Some(_)) => 0.75,
+            (None, None) => 0.0,
+        }
+    }
+
     /// The troops `s` would send: its share of the alliance's pledges to the rapid
     /// reaction forces, applied to the strength of the force the request calls for,
     /// bounded by its available personnel.
@@ -590,6 +608,7 @@ pub fn terms(
         cost,
         entrapment: adv.map(|a| f.entrapment(a)).unwrap_or(0.0),
         severity: crisis.severity(),
+        need: f.need(crisis) - 0.5,
     }
 }
 
@@ -617,6 +636,7 @@ fn contributions(t: &Terms, p: &Params) -> Vec<(String, f64)> {
         ("legality".into(), -p.legality * t.legality),
         ("self_target".into(), -p.self_target * t.self_target),
         ("severity".into(), p.severity * t.severity),
+        ("need".into(), p.need * t.need),
     ]
 }
 
@@ -637,7 +657,7 @@ pub fn decide(
     let u_forces = benefit - p.cost * t.cost - p.entrapment * t.entrapment + p.forces_constant;
     let utilities = [
         forces_feasible.then_some(u_forces),
-        Some(p.support_share * benefit),
+        Some(p.support_share * benefit + p.support_constant),
         Some(0.0),
         Some(-benefit - p.objection_cost),
     ];
@@ -719,32 +739,25 @@ pub fn decide_ask(
 ) -> AskDecision {
     let p = f.params;
     let me = crisis.requester.as_str();
-    let need = match (&crisis.adversary, crisis.unrest) {
-        (Some(a), _) => {
-            let (sa, sm) = (f.spending(a), f.spending(me));
-            if sa + sm > 0.0 { sa / (sa + sm) } else { 0.5 }
-        }
-        (None, Some(Involvement::None)) => 0.25,
-        (None, Some(_)) => 0.75,
-        (None, None) => 0.0,
-    };
+    let need = f.need(crisis);
     let prestige = f.spending_share(me);
     let expected_help = 1.0 - prestige;
     let obligation = obligation_strength(det_if_asked, me);
     let obligation_consult = obligation_strength(det_now, me);
     let trust = f.memory.trust_of(me, p) - 0.5;
-    let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige
-        + p.trust * trust
-        + p.ask_severity * (crisis.severity() - 0.5);
-    let u = gain + p.obligation * obligation + p.ask_constant;
+    let gain = p.ask_help * need * expected_help - p.ask_prestige * prestige + p.trust * trust;
+    // Blood spilled is what turns a call for consultations into a call for help
+    // (Bordyuzha's threshold, S105; Armenia asked for consultations over the
+    // bloodless Syunik incursion of 2021 and for help after 224 deaths in 2022):
+    // severity moves asking for help, not asking for consultations.
+    let blood = p.ask_severity * (crisis.severity() - 0.5);
+    let u = gain + blood + p.obligation * obligation + p.ask_constant;
     // A statement needs a party to call on: with no adversary (domestic unrest)
-    // consultations bring no gain, only the obligation's pull.
-    let consult_gain = if crisis.adversary.is_some() {
-        0.5 * gain
-    } else {
-        0.0
-    };
-    let u_consult = consult_gain + p.obligation * obligation_consult + p.consult_constant;
+    // there is no one to call to a ceasefire, and the alliance's word on a member's
+    // internal affairs is non-interference ("an internal matter", Kyrgyzstan 2020),
+    // so consultations are not an option of their own.
+    let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.consult_constant;
+    let consult = crisis.adversary.is_some().then_some(u_consult);
     // Turning elsewhere: the strongest spender among the member's bilateral treaty
     // partners (Armenia–Russia 1997, Russia–North Korea 2024). The bilateral text is
     // not analysed, so its obligation counts half; trust in the alliance does not enter.
@@ -763,9 +776,12 @@ pub fn decide_ask(
     let u_bilateral = partner.as_ref().map(|q| {
         let (sq, sm) = (f.spending(q), f.spending(me));
         let help = if sq + sm > 0.0 { sq / (sq + sm) } else { 0.0 };
-        p.ask_help * need * help - p.ask_prestige * prestige + p.obligation * 0.5 + p.ask_constant
+        p.ask_help * need * help - p.ask_prestige * prestige
+            + blood
+            + p.obligation * 0.5
+            + p.ask_constant
     });
-    let probs = logit(&[Some(u), Some(u_consult), u_bilateral, Some(0.0)]);
+    let probs = logit(&[Some(u), consult, u_bilateral, Some(0.0)]);
     AskDecision {
         state: me.to_string(),
         need,

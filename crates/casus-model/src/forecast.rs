@@ -121,6 +121,10 @@ pub struct Plan {
     pub params: Params,
     /// Each step with the index of the event it comes from.
     steps: Vec<(usize, Step)>,
+    /// For each formal request in the scenario (by event index): the crisis step
+    /// the requester faced before it asked. The request is itself an observation
+    /// of the requester's choice, which `exact` scores against the ask decision.
+    prior_asks: BTreeMap<usize, Step>,
 }
 
 /// The decisions at one event given one memory: computed once, reused.
@@ -239,6 +243,7 @@ impl Plan {
             .get(&scenario.alliance)
             .ok_or_else(|| AnalysisError::UnknownAlliance(scenario.alliance.clone()))?;
         let mut steps = Vec::with_capacity(scenario.events.len());
+        let mut prior_asks = BTreeMap::new();
         for (ev_idx, ev) in scenario.events.iter().enumerate() {
             let step = match &ev.kind {
                 EventKind::CapabilityShock {
@@ -308,6 +313,11 @@ impl Plan {
                     )?;
                     match Crisis::from_events(&cev.kind, Some(&ev.kind)) {
                         Some(crisis) => {
+                            if crisis.formal
+                                && let Some(step) = crisis_step(alliance, &world.states, cev)?
+                            {
+                                prior_asks.insert(ev_idx, step);
+                            }
                             let mode = if crisis.formal {
                                 Mode::Council
                             } else {
@@ -346,7 +356,33 @@ impl Plan {
             scenario: scenario.clone(),
             params: params.clone(),
             steps,
+            prior_asks,
         })
+    }
+
+    /// The requester's ask decision before the formal request at event `ev`
+    /// (help, consultations, bilateral partner, nothing), given `memory`; `None`
+    /// if `ev` is not a formal request or the requester could not ask.
+    fn ask_before(&self, ev: usize, date: Date, memory: &Memory) -> Option<AskDecision> {
+        let Step::Decide {
+            det,
+            crisis,
+            mode: Mode::Crisis { ask_det, .. },
+        } = self.prior_asks.get(&ev)?
+        else {
+            return None;
+        };
+        if !self.alliance().is_participating(&crisis.requester, date) {
+            return None;
+        }
+        let facts = Facts {
+            world: &self.world,
+            alliance: self.alliance(),
+            date,
+            memory,
+            params: &self.params,
+        };
+        Some(decision::decide_ask(&facts, ask_det, det, crisis))
     }
 
     /// The determination behind the decision at event `ev`, if it is a decision.
@@ -1000,6 +1036,9 @@ pub struct ExactEvent {
     pub outcomes: Option<[f64; 4]>,
     /// P(the member concerned asks), where the model decides it.
     pub p_request: Option<f64>,
+    /// At a formal request: P(the requester asks for help, for consultations,
+    /// turns to its bilateral partner, asks no one), had the model decided it.
+    pub ask_choice: Option<[f64; 4]>,
     /// P(stance) per member.
     pub stances: BTreeMap<StateCode, [f64; 4]>,
     /// P(sign) per member, for a summit.
@@ -1093,6 +1132,16 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                     })
                     .collect();
                 let event_id = plan.scenario.events[ev].id.clone();
+                if let Some(a) = plan.ask_before(ev, plan.scenario.events[ev].date, &memory) {
+                    let e = out[ev].ask_choice.get_or_insert([0.0; 4]);
+                    let none = 1.0 - a.p_ask - a.p_consult - a.p_bilateral;
+                    for (x, p) in e
+                        .iter_mut()
+                        .zip([a.p_ask, a.p_consult, a.p_bilateral, none])
+                    {
+                        *x += weight * p;
+                    }
+                }
                 let mut branches: Vec<Branch> = Vec::new();
                 let mut p_request = None;
                 match mode {

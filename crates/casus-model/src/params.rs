@@ -85,6 +85,8 @@ params! {
     forces_constant,
     /// Share of the net benefit a member gets from supporting without forces.
     support_share,
+    /// Constant utility of supporting without forces (the bar a mission must clear).
+    support_constant,
     /// Diplomatic cost of a formal objection (breaking consensus).
     objection_cost,
     /// Weight of the expected help when a member decides whether to ask the alliance.
@@ -127,4 +129,6 @@ params! {
     severity,
     /// Weight of the crisis's severity in the decision to ask for help.
     ask_severity,
+    /// Weight of the requester's need (can it cope alone?) in a member's benefit.
+    need,
 }

@@ -1,0 +1,61 @@
+//! The requester's choice, specified: a formal request in a scenario is scored as
+//! an observation of the ask decision; blood spilled moves a call for help, not a
+//! call for consultations; domestic unrest offers no consultations option.
+
+use casus_data::params::bundled_params;
+use casus_data::{bundled_scenario, bundled_world};
+use casus_model::event::EventKind;
+use casus_model::forecast::{Plan, exact};
+use casus_model::scenario::Scenario;
+
+fn scenario(name: &str) -> Scenario {
+    let world = bundled_world().unwrap();
+    bundled_scenario(name, &world).unwrap().unwrap()
+}
+
+/// P(help, consultations, bilateral partner, no one) before the scenario's request.
+fn ask_choice(sc: &Scenario) -> [f64; 4] {
+    let world = bundled_world().unwrap();
+    let plan = Plan::new(&world, sc, &bundled_params().unwrap().params()).unwrap();
+    let ex = exact(&plan);
+    let i = sc
+        .events
+        .iter()
+        .position(|e| e.kind.name() == "request")
+        .expect("a request");
+    ex[i].ask_choice.expect("a formal request is scored")
+}
+
+fn with_casualties(mut sc: Scenario, deaths: f64) -> Scenario {
+    for e in &mut sc.events {
+        if let EventKind::ExternalAggression { casualties, .. } = &mut e.kind {
+            *casualties = Some(deaths);
+        }
+    }
+    sc
+}
+
+#[test]
+fn a_formal_request_is_scored_as_the_requesters_choice() {
+    let q = ask_choice(&scenario("armenia-2022"));
+    assert!((q.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{q:?}");
+    assert!(q.iter().all(|p| (0.0..=1.0).contains(p)), "{q:?}");
+}
+
+#[test]
+fn blood_moves_asking_for_help_not_consultations() {
+    let sc = scenario("armenia-2022");
+    let bloodless = ask_choice(&with_casualties(sc.clone(), 0.0));
+    let bloody = ask_choice(&with_casualties(sc, 1000.0));
+    // The odds of help over consultations rise with the dead.
+    assert!(
+        bloody[0] / bloody[1] > bloodless[0] / bloodless[1],
+        "bloodless {bloodless:?}, bloody {bloody:?}"
+    );
+}
+
+#[test]
+fn domestic_unrest_leaves_no_consultations_option() {
+    let q = ask_choice(&scenario("kazakhstan-2022"));
+    assert_eq!(q[1], 0.0, "{q:?}");
+}
