@@ -429,7 +429,7 @@ pub fn explain_text(
         if let Some(a) = &d.ask {
             let _ = writeln!(
                 out,
-                "  does {} ask the alliance? need {:.2} × expected help {:.2}, prestige cost share {:.2}, obligation if it asks {:.2} (consultations alone {:.2}), trust {:+.2}\n    → U(ask for help)={:+.2}, U(ask for consultations)={:+.2}, U(ask nothing)=0: P = {} / {} / {}",
+                "  does {} ask the alliance? need {:.2} × expected help {:.2}, prestige cost share {:.2}, obligation if it asks {:.2} (consultations alone {:.2}), trust {:+.2}\n    → U(ask for help)={:+.2}, U(ask for consultations)={}, U(ask nothing)=0: P = {} / {} / {}",
                 a.state,
                 a.need,
                 a.expected_help,
@@ -438,7 +438,10 @@ pub fn explain_text(
                 a.obligation_consult,
                 a.trust,
                 a.utility_ask,
-                a.utility_consult,
+                a.utility_consult
+                    .map_or("no option (domestic unrest)".to_string(), |u| format!(
+                        "{u:+.2}"
+                    )),
                 pct(a.p_ask).trim(),
                 pct(a.p_consult).trim(),
                 pct(1.0 - a.p_ask - a.p_consult).trim()

@@ -716,7 +716,8 @@ pub struct AskDecision {
     pub trust: f64,
     /// Utility of asking for help (forces); of asking only for consultations.
     pub utility_ask: f64,
-    pub utility_consult: f64,
+    /// `None` where consultations are no option (domestic unrest).
+    pub utility_consult: Option<f64>,
     /// The bilateral alternative: the strongest partner with a defence treaty in
     /// force, the help it could add, and the utility of asking it instead.
     pub bilateral_partner: Option<StateCode>,
@@ -756,8 +757,10 @@ pub fn decide_ask(
     // there is no one to call to a ceasefire, and the alliance's word on a member's
     // internal affairs is non-interference ("an internal matter", Kyrgyzstan 2020),
     // so consultations are not an option of their own.
-    let u_consult = 0.5 * gain + p.obligation * obligation_consult + p.consult_constant;
-    let consult = crisis.adversary.is_some().then_some(u_consult);
+    let consult = crisis
+        .adversary
+        .is_some()
+        .then_some(0.5 * gain + p.obligation * obligation_consult + p.consult_constant);
     // Turning elsewhere: the strongest spender among the member's bilateral treaty
     // partners (Armenia–Russia 1997, Russia–North Korea 2024). The bilateral text is
     // not analysed, so its obligation counts half; trust in the alliance does not enter.
@@ -791,7 +794,7 @@ pub fn decide_ask(
         obligation_consult,
         trust,
         utility_ask: u,
-        utility_consult: u_consult,
+        utility_consult: consult,
         bilateral_partner: partner,
         utility_bilateral: u_bilateral,
         p_ask: probs[0],
