@@ -453,6 +453,24 @@ pub fn explain_text(
                     pct(a.p_bilateral).trim()
                 );
             }
+            if let Some(q) = &d.turned_to {
+                let _ = writeln!(
+                    out,
+                    "    → the scenario has {} formally ask {q} instead: that choice is given (and scored), the alliance is not asked",
+                    a.state
+                );
+            }
+        }
+        if let Some(s) = &d.secretariat {
+            let _ = writeln!(
+                out,
+                "  if {} asks the alliance for nothing, does the secretariat call for a ceasefire unasked? trust {:+.2}, prestige cost share {:.2} → U={:+.2}, P={}",
+                s.state,
+                s.trust,
+                s.prestige,
+                s.utility,
+                pct(s.p).trim()
+            );
         }
         for m in &d.members {
             member_block(&mut out, m);

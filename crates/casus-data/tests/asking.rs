@@ -59,3 +59,30 @@ fn domestic_unrest_leaves_no_consultations_option() {
     let q = ask_choice(&scenario("kazakhstan-2022"));
     assert_eq!(q[1], 0.0, "{q:?}");
 }
+
+#[test]
+fn a_scripted_bilateral_request_is_the_requesters_choice_and_the_alliance_is_not_asked() {
+    // Belarus 2020: Lukashenko asked Putin, not the CSTO. The choice is given, so
+    // nothing collective can follow (domestic unrest: no secretariat call either),
+    // and the choice is scored as "turned to its bilateral partner".
+    let world = bundled_world().unwrap();
+    let case = casus_data::cases::bundled_cases(&world)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == "belarus-2020")
+        .unwrap();
+    let params = bundled_params().unwrap().params();
+    let preds = casus_model::calibration::predict(&world, &case, &params).unwrap();
+    let p = &preds[0];
+    assert_eq!(p.predicted.unwrap()[0], 1.0, "{p:?}");
+    let (who, choice, q) = p.asked.clone().expect("the bilateral choice is scored");
+    assert_eq!((who.as_str(), choice), ("BLR", 2));
+    assert!(q[2] > 0.0 && q[2] < 1.0, "{q:?}");
+
+    // Without the scripted request the model decides the choice itself.
+    let mut free = case.scenario.clone();
+    free.events.retain(|e| e.kind.name() != "request");
+    let plan = Plan::new(&world, &free, &params).unwrap();
+    let i = free.events.iter().position(|e| e.id == "protests").unwrap();
+    assert!(exact(&plan)[i].outcomes.unwrap()[0] < 1.0);
+}

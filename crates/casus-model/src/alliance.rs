@@ -91,6 +91,20 @@ impl Period {
     }
 }
 
+/// The alliance's secretariat: the one organ that may speak without a member's
+/// request. Its head calls consultations and calls the parties to a ceasefire
+/// (CSTO: the Secretary General's ceasefire call of 28 Sep 2020 and the emergency
+/// Permanent Council he called on 13 Jul 2020, neither requested by Armenia).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secretariat {
+    pub name: String,
+    /// What it may do on its own initiative (free text, for reports).
+    #[serde(default)]
+    pub may: Vec<String>,
+    pub source: String,
+}
+
 /// Who chairs the alliance's highest organ in a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +167,9 @@ pub struct Alliance {
     pub instruments: Vec<Instrument>,
     pub provisions: Vec<Provision>,
     pub organs: Vec<Organ>,
+    /// The secretariat, if the alliance has one that speaks on its own initiative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretariat: Option<Secretariat>,
     #[serde(default)]
     pub chairs: Vec<Chair>,
     pub members: Vec<Membership>,

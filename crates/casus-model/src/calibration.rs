@@ -7,7 +7,7 @@
 //! parameter values, which guards a small case library against overfitting.
 //! Leave-one-out refits give the out-of-sample scores.
 
-use crate::decision::Stance;
+use crate::decision::{Crisis, Stance};
 use crate::dynamics::Outcome;
 use crate::event::{Ask, EventKind};
 use crate::forecast::{ExactEvent, Plan, exact};
@@ -105,8 +105,9 @@ pub struct CasePrediction {
     pub took_part: BTreeMap<StateCode, (bool, f64)>,
     pub stances: BTreeMap<StateCode, (Stance, [f64; 4])>,
     /// At a formal request: the requester, what it asked for (0 help,
-    /// 1 consultations) and the model's P(help, consultations, bilateral partner,
-    /// no one) for that choice, decided as if the scenario had not scripted it.
+    /// 1 consultations; 2 at a crisis whose scenario scripts a request to a
+    /// bilateral partner instead) and the model's P(help, consultations, bilateral
+    /// partner, no one) for that choice, decided as if the scenario had not scripted it.
     pub asked: Option<(StateCode, usize, [f64; 4])>,
 }
 
@@ -186,6 +187,9 @@ pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePr
             ) => {
                 let choice = usize::from(*asks == Ask::Consultations);
                 Some((requester.clone(), choice, q))
+            }
+            (kind, Some(q)) if plan.turned_to_at(i).is_some() => {
+                Crisis::from_events(kind, None).map(|c| (c.requester, 2, q))
             }
             _ => None,
         };
@@ -274,6 +278,7 @@ pub const FITTED: &[&str] = &[
     "ask_prestige",
     "ask_constant",
     "consult_constant",
+    "secretariat_constant",
     "sign_constant",
     "grievance",
     "trust_loss",

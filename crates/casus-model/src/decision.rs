@@ -803,6 +803,44 @@ pub fn decide_ask(
     }
 }
 
+/// The secretariat's choice to speak unasked. When a state's forces fight a member
+/// and the member asks the alliance for nothing, the Secretary General may still
+/// call the parties to a ceasefire or call an emergency meeting: a statement on
+/// the ladder, with no council decision behind it and no request answered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SecretariatCall {
+    /// The member it would speak for.
+    pub state: StateCode,
+    /// That member's trust in the alliance, centred (−½…½).
+    pub trust: f64,
+    /// That member's share of alliance spending.
+    pub prestige: f64,
+    pub utility: f64,
+    /// P(the secretariat speaks).
+    pub p: f64,
+}
+
+/// Whether the secretariat speaks for `crisis.requester`, which has not asked.
+/// The secretariat speaks as the member would wish to be spoken for, so the
+/// member's own weights apply: trust in the alliance (a member that has turned
+/// away from it gets silence, Armenia 2023), and the prestige cost of being seen
+/// to need the alliance (the Secretariat acts for the leading power "only in case
+/// of an official request", Kursk 2024, S17). One constant of its own.
+pub fn secretariat_call(f: &Facts, crisis: &Crisis) -> SecretariatCall {
+    let p = f.params;
+    let me = crisis.requester.as_str();
+    let trust = f.memory.trust_of(me, p) - 0.5;
+    let prestige = f.spending_share(me);
+    let utility = p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige;
+    SecretariatCall {
+        state: me.to_string(),
+        trust,
+        prestige,
+        utility,
+        p: 1.0 / (1.0 + (-utility).exp()),
+    }
+}
+
 /// A member's engagement with the alliance: the utility behind signing
 /// declarations, taking part in exercises, and staying rather than freezing or
 /// leaving. `p` = logistic(utility) is the probability of the engaged choice.

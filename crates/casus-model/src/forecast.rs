@@ -13,7 +13,9 @@
 use crate::Date;
 use crate::analysis::AnalysisError;
 use crate::council::{self, CouncilResult, asked_rung};
-use crate::decision::{self, AskDecision, Crisis, Engagement, Facts, MemberDecision, Stance};
+use crate::decision::{
+    self, AskDecision, Crisis, Engagement, Facts, MemberDecision, SecretariatCall, Stance,
+};
 use crate::dynamics::{Memory, Outcome};
 use crate::event::{Ask, EventKind};
 use crate::params::Params;
@@ -33,6 +35,10 @@ pub(crate) enum Mode {
     Crisis {
         ask_det: Box<Determination>,
         mediation: bool,
+        /// The scenario has the member formally ask a state outside the alliance
+        /// about this crisis (and never the alliance): its choice is given, as a
+        /// scripted request to the alliance is; the alliance is not asked.
+        turned_to: Option<StateCode>,
     },
     /// A formal request to the alliance: members decide, the council aggregates.
     Council,
@@ -131,6 +137,10 @@ pub struct Plan {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Decisions {
     pub ask: Option<AskDecision>,
+    /// Whether the secretariat speaks if the member asks the alliance for nothing.
+    pub secretariat: Option<SecretariatCall>,
+    /// The bilateral partner the scenario has the member turn to (its choice is given).
+    pub turned_to: Option<StateCode>,
     pub members: Vec<MemberDecision>,
     /// Members' stances if the member concerned asks only for consultations.
     pub members_consult: Vec<MemberDecision>,
@@ -224,8 +234,29 @@ pub(crate) fn crisis_step(
         mode: Mode::Crisis {
             ask_det: Box::new(ask_det),
             mediation,
+            turned_to: None,
         },
     }))
+}
+
+/// The state outside the alliance that the scenario has the member concerned
+/// formally ask about crisis `crisis_id` (a bilateral request), if any.
+fn bilateral_request_of(
+    crisis_id: &str,
+    requester: &str,
+    scenario: &Scenario,
+    alliance: &str,
+) -> Option<StateCode> {
+    scenario.events.iter().find_map(|e| match &e.kind {
+        EventKind::Request {
+            crisis,
+            to,
+            requester: r,
+            formal: true,
+            ..
+        } if crisis == crisis_id && to != alliance && r == requester => Some(to.clone()),
+        _ => None,
+    })
 }
 
 fn request_of(crisis_id: &str, scenario: &Scenario, alliance: &str) -> Option<usize> {
@@ -284,6 +315,30 @@ impl Plan {
                             ));
                         }
                         match crisis_step(alliance, &world.states, ev)? {
+                            Some(Step::Decide {
+                                det,
+                                crisis,
+                                mode:
+                                    Mode::Crisis {
+                                        ask_det, mediation, ..
+                                    },
+                            }) => {
+                                let turned_to = bilateral_request_of(
+                                    &ev.id,
+                                    &crisis.requester,
+                                    scenario,
+                                    &alliance.id,
+                                );
+                                Step::Decide {
+                                    det,
+                                    crisis,
+                                    mode: Mode::Crisis {
+                                        ask_det,
+                                        mediation,
+                                        turned_to,
+                                    },
+                                }
+                            }
                             Some(step) => step,
                             None => continue,
                         }
@@ -393,6 +448,18 @@ impl Plan {
         })
     }
 
+    /// The state outside the alliance the scenario has the member concerned turn
+    /// to about the crisis at event `ev` (a scripted bilateral request), if any.
+    pub fn turned_to_at(&self, ev: usize) -> Option<&StateCode> {
+        self.steps.iter().find_map(|(e, s)| match s {
+            Step::Decide {
+                mode: Mode::Crisis { turned_to, .. },
+                ..
+            } if *e == ev => turned_to.as_ref(),
+            _ => None,
+        })
+    }
+
     /// The rung asked for at event `ev` (a crisis without request asks for forces).
     pub fn asked_at(&self, ev: usize) -> Option<Outcome> {
         self.steps.iter().find_map(|(e, s)| match s {
@@ -430,14 +497,21 @@ impl Plan {
         match step {
             Step::Decide { det, crisis, mode } => {
                 let mut members_consult = Vec::new();
+                let mut secretariat = None;
                 let (ask, det_for_members, crisis_for_members) = match mode {
-                    Mode::Crisis { ask_det, mediation } => {
+                    Mode::Crisis {
+                        ask_det, mediation, ..
+                    } => {
                         let member = self.alliance().is_participating(&crisis.requester, date);
                         let ask =
                             member.then(|| decision::decide_ask(&facts, ask_det, det, crisis));
                         if member && !*mediation {
                             members_consult =
                                 decision::decide_all(&facts, det, &consultations(crisis));
+                            // A ceasefire call needs a state to call on: none on unrest.
+                            if self.alliance().secretariat.is_some() && crisis.adversary.is_some() {
+                                secretariat = Some(decision::secretariat_call(&facts, crisis));
+                            }
                         }
                         if *mediation {
                             // Mediation: a call on both parties, against no one.
@@ -456,6 +530,11 @@ impl Plan {
                 let members = decision::decide_all(&facts, det_for_members, &crisis_for_members);
                 Decisions {
                     ask,
+                    secretariat,
+                    turned_to: match mode {
+                        Mode::Crisis { turned_to, .. } => turned_to.clone(),
+                        _ => None,
+                    },
                     members,
                     members_consult,
                     signs: vec![],
@@ -472,6 +551,8 @@ impl Plan {
                     .collect();
                 Decisions {
                     ask: None,
+                    secretariat: None,
+                    turned_to: None,
                     members: vec![],
                     members_consult: vec![],
                     signs,
@@ -481,6 +562,8 @@ impl Plan {
             }
             _ => Decisions {
                 ask: None,
+                secretariat: None,
+                turned_to: None,
                 members: vec![],
                 members_consult: vec![],
                 signs: vec![],
@@ -795,13 +878,19 @@ pub(crate) fn play(
                     asked_rung(crisis.asks),
                 ),
                 Mode::Informal => Draw::undecided(stances),
-                Mode::Crisis { ask_det, mediation } => {
-                    // 0: asks for help, 1: asks for consultations, 2: asks nothing.
-                    let choice = d
-                        .ask
-                        .as_ref()
-                        .map(|a| choose(&[a.p_ask, a.p_consult, 1.0 - a.p_ask - a.p_consult], rng))
-                        .unwrap_or(2);
+                Mode::Crisis {
+                    ask_det,
+                    mediation,
+                    turned_to,
+                } => {
+                    // 0: asks for help, 1: asks for consultations, 2: asks nothing
+                    // (of the alliance: given when the scenario scripts a bilateral request).
+                    let choice = match (&d.ask, turned_to) {
+                        (Some(a), None) => {
+                            choose(&[a.p_ask, a.p_consult, 1.0 - a.p_ask - a.p_consult], rng)
+                        }
+                        _ => 2,
+                    };
                     let asked = choice == 0;
                     if !*mediation && choice == 1 {
                         let consult_stances: Vec<(StateCode, Stance, f64)> = d
@@ -842,7 +931,20 @@ pub(crate) fn play(
                             Outcome::Deployment,
                         )
                     } else {
-                        Draw::undecided(vec![])
+                        // Unasked, the secretariat may still speak: a statement that
+                        // answers no request, so no memory changes.
+                        let spoke = d
+                            .secretariat
+                            .as_ref()
+                            .is_some_and(|s| choose(&[s.p, 1.0 - s.p], rng) == 0);
+                        Draw {
+                            outcome: Some(if spoke {
+                                Outcome::Statement
+                            } else {
+                                Outcome::None
+                            }),
+                            ..Draw::undecided(vec![])
+                        }
                     }
                 }
             }
@@ -1165,10 +1267,35 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                         }
                     }
                     Mode::Informal => branches.push((1.0, Outcome::None, None)),
-                    Mode::Crisis { ask_det, mediation } => {
-                        let p_ask = d.ask.as_ref().map_or(0.0, |a| a.p_ask);
-                        let p_consult = d.ask.as_ref().map_or(0.0, |a| a.p_consult);
-                        p_request = d.ask.as_ref().map(|a| a.p_ask + a.p_consult);
+                    Mode::Crisis {
+                        ask_det,
+                        mediation,
+                        turned_to,
+                    } => {
+                        // A scripted bilateral request fixes the choice: the alliance
+                        // is not asked; the choice itself is scored like an ask.
+                        let given = turned_to.is_some();
+                        if given && let Some(a) = &d.ask {
+                            let e = out[ev].ask_choice.get_or_insert([0.0; 4]);
+                            let none = 1.0 - a.p_ask - a.p_consult - a.p_bilateral;
+                            for (x, p) in
+                                e.iter_mut()
+                                    .zip([a.p_ask, a.p_consult, a.p_bilateral, none])
+                            {
+                                *x += weight * p;
+                            }
+                        }
+                        let p_ask = if given {
+                            0.0
+                        } else {
+                            d.ask.as_ref().map_or(0.0, |a| a.p_ask)
+                        };
+                        let p_consult = if given {
+                            0.0
+                        } else {
+                            d.ask.as_ref().map_or(0.0, |a| a.p_consult)
+                        };
+                        p_request = d.ask.as_ref().map(|_| p_ask + p_consult);
                         if *mediation {
                             let c = Crisis {
                                 adversary: None,
@@ -1198,7 +1325,10 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 chair_in(&d.members, &d),
                             );
                             let owed = decision::obligation_strength(ask_det, &crisis.requester);
-                            branches.push((1.0 - p_ask - p_consult, Outcome::None, None));
+                            let unasked = 1.0 - p_ask - p_consult;
+                            let spoke = d.secretariat.as_ref().map_or(0.0, |s| s.p);
+                            branches.push((unasked * (1.0 - spoke), Outcome::None, None));
+                            branches.push((unasked * spoke, Outcome::Statement, None));
                             let consult_members: Vec<council::Member> = d
                                 .members_consult
                                 .iter()

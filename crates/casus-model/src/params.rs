@@ -97,6 +97,8 @@ params! {
     ask_constant,
     /// Constant utility of asking only for consultations (a statement).
     consult_constant,
+    /// Constant utility of the secretariat calling for a ceasefire unasked.
+    secretariat_constant,
     /// Constant utility of signing a summit declaration (the consensus default).
     sign_constant,
     /// Weight of a grievance (help received short of what was asked and owed).

@@ -1,0 +1,85 @@
+//! The secretariat, specified: when a state's forces fight a member and the member
+//! asks the alliance for nothing, the Secretary General may still call for a
+//! ceasefire (a statement). It speaks as the member would wish to be spoken for:
+//! not for the leading power in its own war, less for a member that has turned
+//! away, never on domestic unrest, and never in an alliance without a secretariat.
+
+use casus_data::bundled_world;
+use casus_data::cases::bundled_cases;
+use casus_data::params::bundled_params;
+use casus_model::decision::SecretariatCall;
+use casus_model::forecast::{Plan, exact, modal_course};
+use casus_model::scenario::{Scenario, World};
+
+fn case(world: &World, id: &str) -> Scenario {
+    bundled_cases(world)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no case {id}"))
+        .scenario
+}
+
+/// The secretariat's call at the event `event` along the most likely course.
+fn call_at(world: &World, sc: &Scenario, event: &str) -> Option<SecretariatCall> {
+    let plan = Plan::new(world, sc, &bundled_params().unwrap().params()).unwrap();
+    let i = sc.events.iter().position(|e| e.id == event).unwrap();
+    modal_course(&plan)
+        .into_iter()
+        .find(|(ev, _, _)| *ev == i)
+        .and_then(|(_, d, _)| d.secretariat)
+}
+
+#[test]
+fn the_secretariat_speaks_for_an_engaged_member_not_for_the_leader_in_its_own_war() {
+    let world = bundled_world().unwrap();
+    let tavush = call_at(&world, &case(&world, "tavush-2020"), "tavush-clashes").unwrap();
+    let kursk = call_at(&world, &case(&world, "kursk-2024"), "kursk-incursion").unwrap();
+    assert!(tavush.p > kursk.p, "Tavush {tavush:?}, Kursk {kursk:?}");
+    assert!(kursk.prestige > 0.5, "{kursk:?}");
+}
+
+#[test]
+fn a_member_that_has_turned_away_hears_less_from_the_secretariat() {
+    let world = bundled_world().unwrap();
+    let y2020 = call_at(&world, &case(&world, "karabakh-2020"), "war").unwrap();
+    let y2023 = call_at(&world, &case(&world, "karabakh-2023"), "karabakh-offensive").unwrap();
+    // The same member against the same adversary: only trust has moved.
+    assert!(y2023.trust < y2020.trust, "2020 {y2020:?}, 2023 {y2023:?}");
+    assert!(y2023.p < y2020.p, "2020 {y2020:?}, 2023 {y2023:?}");
+}
+
+#[test]
+fn no_secretariat_call_on_domestic_unrest() {
+    let world = bundled_world().unwrap();
+    let sc = case(&world, "belarus-2020");
+    assert!(call_at(&world, &sc, "protests").is_none());
+}
+
+#[test]
+fn an_unasked_secretariat_call_is_a_statement_without_a_request() {
+    // With no request and no secretariat the outcome can only be `none` or what a
+    // request would bring; the secretariat adds `statement` mass on its own.
+    let world = bundled_world().unwrap();
+    let sc = case(&world, "tavush-2020");
+    let i = sc
+        .events
+        .iter()
+        .position(|e| e.id == "tavush-clashes")
+        .unwrap();
+    let params = bundled_params().unwrap().params();
+    let with = exact(&Plan::new(&world, &sc, &params).unwrap())[i]
+        .outcomes
+        .unwrap();
+    let mut silent_world = world.clone();
+    for a in silent_world.alliances.values_mut() {
+        a.secretariat = None;
+    }
+    let without = exact(&Plan::new(&silent_world, &sc, &params).unwrap())[i]
+        .outcomes
+        .unwrap();
+    assert!(with[1] > without[1], "with {with:?}, without {without:?}");
+    assert!(with[0] < without[0], "with {with:?}, without {without:?}");
+    // Mission and deployment need a request: the secretariat does not move them.
+    assert!((with[2] - without[2]).abs() < 1e-12 && (with[3] - without[3]).abs() < 1e-12);
+}
