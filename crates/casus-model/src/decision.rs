@@ -3,7 +3,8 @@
 //! logit (softmax) over utilities that are sums of named terms. Every term is
 //! computed from the treaty determination and the states' data, never from a
 //! state's name; the weights are the global [`Params`]. A member with a crisis
-//! decides, with the same machinery, whether to ask the alliance at all.
+//! decides, with the same machinery, whether to ask the alliance at all; when it
+//! asks nothing, the secretariat decides whether to speak unasked.
 //!
 //! Grounding (see `shared/domain/published-models.md`): the obligation term is the
 //! treaty engine's output; dependence on and the wish of the leading power follow
