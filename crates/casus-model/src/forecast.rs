@@ -314,34 +314,23 @@ impl Plan {
                                 },
                             ));
                         }
-                        match crisis_step(alliance, &world.states, ev)? {
-                            Some(Step::Decide {
-                                det,
-                                crisis,
-                                mode:
-                                    Mode::Crisis {
-                                        ask_det, mediation, ..
-                                    },
-                            }) => {
-                                let turned_to = bilateral_request_of(
-                                    &ev.id,
-                                    &crisis.requester,
-                                    scenario,
-                                    &alliance.id,
-                                );
-                                Step::Decide {
-                                    det,
-                                    crisis,
-                                    mode: Mode::Crisis {
-                                        ask_det,
-                                        mediation,
-                                        turned_to,
-                                    },
-                                }
-                            }
-                            Some(step) => step,
-                            None => continue,
+                        let Some(mut step) = crisis_step(alliance, &world.states, ev)? else {
+                            continue;
+                        };
+                        if let Step::Decide {
+                            crisis,
+                            mode: Mode::Crisis { turned_to, .. },
+                            ..
+                        } = &mut step
+                        {
+                            *turned_to = bilateral_request_of(
+                                &ev.id,
+                                &crisis.requester,
+                                scenario,
+                                &alliance.id,
+                            );
                         }
+                        step
                     }
                 }
                 EventKind::Request {
@@ -1190,6 +1179,19 @@ fn add(
 /// it implies (the rung asked for and the obligation owed), if any.
 type Branch = (f64, Outcome, Option<(Outcome, f64)>);
 
+/// Add the requester's choice probabilities (help, consultations, bilateral
+/// partner, no one), weighted by the branch, to the event's scored ask.
+fn add_ask_choice(out: &mut ExactEvent, weight: f64, a: &AskDecision) {
+    let none = 1.0 - a.p_ask - a.p_consult - a.p_bilateral;
+    let e = out.ask_choice.get_or_insert([0.0; 4]);
+    for (x, p) in e
+        .iter_mut()
+        .zip([a.p_ask, a.p_consult, a.p_bilateral, none])
+    {
+        *x += weight * p;
+    }
+}
+
 fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [ExactEvent]) {
     if weight < 1e-12 {
         return;
@@ -1235,14 +1237,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                     .collect();
                 let event_id = plan.scenario.events[ev].id.clone();
                 if let Some(a) = plan.ask_before(ev, plan.scenario.events[ev].date, &memory) {
-                    let e = out[ev].ask_choice.get_or_insert([0.0; 4]);
-                    let none = 1.0 - a.p_ask - a.p_consult - a.p_bilateral;
-                    for (x, p) in e
-                        .iter_mut()
-                        .zip([a.p_ask, a.p_consult, a.p_bilateral, none])
-                    {
-                        *x += weight * p;
-                    }
+                    add_ask_choice(&mut out[ev], weight, &a);
                 }
                 let mut branches: Vec<Branch> = Vec::new();
                 let mut p_request = None;
@@ -1274,26 +1269,13 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                     } => {
                         // A scripted bilateral request fixes the choice: the alliance
                         // is not asked; the choice itself is scored like an ask.
-                        let given = turned_to.is_some();
-                        if given && let Some(a) = &d.ask {
-                            let e = out[ev].ask_choice.get_or_insert([0.0; 4]);
-                            let none = 1.0 - a.p_ask - a.p_consult - a.p_bilateral;
-                            for (x, p) in
-                                e.iter_mut()
-                                    .zip([a.p_ask, a.p_consult, a.p_bilateral, none])
-                            {
-                                *x += weight * p;
+                        let (p_ask, p_consult) = match (&d.ask, turned_to) {
+                            (Some(a), None) => (a.p_ask, a.p_consult),
+                            (Some(a), Some(_)) => {
+                                add_ask_choice(&mut out[ev], weight, a);
+                                (0.0, 0.0)
                             }
-                        }
-                        let p_ask = if given {
-                            0.0
-                        } else {
-                            d.ask.as_ref().map_or(0.0, |a| a.p_ask)
-                        };
-                        let p_consult = if given {
-                            0.0
-                        } else {
-                            d.ask.as_ref().map_or(0.0, |a| a.p_consult)
+                            (None, _) => (0.0, 0.0),
                         };
                         p_request = d.ask.as_ref().map(|_| p_ask + p_consult);
                         if *mediation {
