@@ -464,10 +464,11 @@ pub fn explain_text(
         if let Some(s) = &d.secretariat {
             let _ = writeln!(
                 out,
-                "  if {} asks the alliance for nothing, does the secretariat call for a ceasefire unasked? trust {:+.2}, prestige cost share {:.2} → U={:+.2}, P={}",
+                "  if {} asks the alliance for nothing, does the secretariat call for a ceasefire unasked? trust {:+.2}, prestige cost share {:.2}, severity {:.2} → U={:+.2}, P={}",
                 s.state,
                 s.trust,
                 s.prestige,
+                s.severity,
                 s.utility,
                 pct(s.p).trim()
             );

@@ -87,6 +87,10 @@ struct RateEntry {
     per_year: f64,
     #[serde(default)]
     claimed_share: Option<f64>,
+    #[serde(default)]
+    local_share: Option<f64>,
+    #[serde(default)]
+    regional_share: Option<f64>,
     #[allow(dead_code)]
     cases: Vec<String>,
     #[allow(dead_code)]
@@ -116,10 +120,16 @@ pub fn parse_base_rates(
             return Err(LoadError(rep.problems));
         }
     };
+    let reach = |e: &RateEntry| casus_model::horizon::ReachShares {
+        local: e.local_share.unwrap_or(0.0),
+        regional: e.regional_share.unwrap_or(0.0),
+    };
     let rates = casus_model::horizon::BaseRates {
         internal_unrest: r.internal_unrest.per_year,
         unrest_claimed_share: r.internal_unrest.claimed_share.unwrap_or(0.0),
+        unrest_reach: reach(&r.internal_unrest),
         external_aggression: r.external_aggression.per_year,
+        aggression_reach: reach(&r.external_aggression),
         intra_member_conflict: r.intra_member_conflict.per_year,
         source: r.source,
     };
@@ -137,6 +147,49 @@ pub fn parse_base_rates(
             );
         }
     }
+    let shares = [
+        (
+            "internal_unrest",
+            "claimed_share",
+            rates.unrest_claimed_share,
+        ),
+        ("internal_unrest", "local_share", rates.unrest_reach.local),
+        (
+            "internal_unrest",
+            "regional_share",
+            rates.unrest_reach.regional,
+        ),
+        (
+            "internal_unrest",
+            "local_share + regional_share",
+            rates.unrest_reach.local + rates.unrest_reach.regional,
+        ),
+        (
+            "external_aggression",
+            "local_share",
+            rates.aggression_reach.local,
+        ),
+        (
+            "external_aggression",
+            "regional_share",
+            rates.aggression_reach.regional,
+        ),
+        (
+            "external_aggression",
+            "local_share + regional_share",
+            rates.aggression_reach.local + rates.aggression_reach.regional,
+        ),
+    ];
+    for (kind, name, v) in shares {
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            let at = text.find(&format!("[{kind}]")).unwrap_or(0);
+            rep.at(
+                at..at,
+                format!("{kind}.{name} must be between 0 and 1, found {v}"),
+                Some("shares are fractions of the episodes counted in `cases`".into()),
+            );
+        }
+    }
     rep.finish(rates)
 }
 
@@ -144,4 +197,28 @@ pub fn parse_base_rates(
 pub fn bundled_base_rates() -> Result<casus_model::horizon::BaseRates, LoadError> {
     let (f, t) = crate::embedded::BASE_RATES;
     parse_base_rates(f, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_base_rates_carry_the_reach_of_the_library() {
+        let r = bundled_base_rates().unwrap();
+        assert!(r.unrest_reach.local > 0.0 && r.aggression_reach.regional > 0.0);
+        assert!(r.unrest_reach.local + r.unrest_reach.regional <= 1.0);
+    }
+
+    #[test]
+    fn a_share_above_one_is_named_with_its_table() {
+        let (f, t) = crate::embedded::BASE_RATES;
+        let bad = t.replace("local_share = 0.333", "local_share = 1.333");
+        let e = parse_base_rates(f, &bad).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("external_aggression.local_share must be between 0 and 1"),
+            "{msg}"
+        );
+    }
 }

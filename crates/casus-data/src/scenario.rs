@@ -6,7 +6,7 @@ use crate::error::{LoadError, Reporter};
 use crate::world::known_states;
 use casus_model::Date;
 use casus_model::alliance::DecisionRule;
-use casus_model::event::{Ask, Event, EventKind, Involvement, MembershipChange, WarResult};
+use casus_model::event::{Ask, Event, EventKind, Involvement, MembershipChange, Reach, WarResult};
 use casus_model::scenario::{Attribute, Override, Scenario, World};
 use casus_model::state::Relation;
 use serde::Deserialize;
@@ -52,6 +52,7 @@ struct RawEvent {
     casualties: Option<S<f64>>,
     state: Option<S<String>>,
     external_involvement: Option<S<String>>,
+    reach: Option<S<String>>,
     parties: Option<S<Vec<S<String>>>>,
     member: Option<S<String>>,
     against: Option<S<String>>,
@@ -98,12 +99,13 @@ const KIND_KEYS: &[(&str, &[&str])] = &[
             "aggressor_non_state",
             "target",
             "territory_of",
+            "reach",
             "casualties",
         ],
     ),
     (
         "internal_unrest",
-        &["state", "external_involvement", "casualties"],
+        &["state", "external_involvement", "reach", "casualties"],
     ),
     (
         "intra_member_conflict",
@@ -152,6 +154,7 @@ impl RawEvent {
             casualties,
             state,
             external_involvement,
+            reach,
             parties,
             member,
             against,
@@ -267,6 +270,11 @@ const INVOLVEMENT: &[(&str, Involvement)] = &[
     ("none", Involvement::None),
     ("claimed", Involvement::Claimed),
     ("established", Involvement::Established),
+];
+const REACH: &[(&str, Reach)] = &[
+    ("local", Reach::Local),
+    ("regional", Reach::Regional),
+    ("national", Reach::National),
 ];
 const ASKS: &[(&str, Ask)] = &[
     ("consultations", Ask::Consultations),
@@ -419,6 +427,14 @@ pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario,
     v.rep.finish(scenario)
 }
 
+/// The `reach` of a crisis; national when the scenario does not say.
+fn reach_of(v: &mut Validator, e: &RawEvent) -> Option<Reach> {
+    match &e.reach {
+        Some(s) => v.choice(s, REACH, "reach"),
+        None => Some(Reach::National),
+    }
+}
+
 fn build_kind(
     v: &mut Validator,
     e: &RawEvent,
@@ -448,6 +464,7 @@ fn build_kind(
                 aggressor_non_state: e.aggressor_non_state.as_ref().map(|s| s.get_ref().clone()),
                 target: target?,
                 territory_of: territory?,
+                reach: reach_of(v, e)?,
                 casualties: f64of(&e.casualties),
             })
         }
@@ -460,6 +477,7 @@ fn build_kind(
             Some(EventKind::InternalUnrest {
                 state: state?,
                 external_involvement: inv?,
+                reach: reach_of(v, e)?,
                 casualties: f64of(&e.casualties),
             })
         }

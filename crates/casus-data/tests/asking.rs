@@ -4,7 +4,7 @@
 
 use casus_data::params::bundled_params;
 use casus_data::{bundled_scenario, bundled_world};
-use casus_model::event::EventKind;
+use casus_model::event::{EventKind, Reach};
 use casus_model::forecast::{Plan, exact};
 use casus_model::scenario::Scenario;
 
@@ -85,4 +85,47 @@ fn a_scripted_bilateral_request_is_the_requesters_choice_and_the_alliance_is_not
     let plan = Plan::new(&world, &free, &params).unwrap();
     let i = free.events.iter().position(|e| e.id == "protests").unwrap();
     assert!(exact(&plan)[i].outcomes.unwrap()[0] < 1.0);
+}
+
+/// P(ask for help) before the scenario's request, with every crisis set to `r`.
+fn ask_with_reach(sc: &Scenario, r: Reach) -> f64 {
+    let mut s = sc.clone();
+    for e in &mut s.events {
+        if let EventKind::InternalUnrest { reach, .. }
+        | EventKind::ExternalAggression { reach, .. } = &mut e.kind
+        {
+            *reach = r;
+        }
+    }
+    ask_choice(&s)[0]
+}
+
+#[test]
+fn unrest_in_one_town_moves_a_member_to_ask_less_than_unrest_across_the_country() {
+    // National forces "unable to cope" is the threshold (S105): the same unrest,
+    // confined to one town, leaves the member less in need of the alliance.
+    let sc = scenario("kazakhstan-2022");
+    let local = ask_with_reach(&sc, Reach::Local);
+    let regional = ask_with_reach(&sc, Reach::Regional);
+    let national = ask_with_reach(&sc, Reach::National);
+    assert!(
+        local < regional && regional < national,
+        "{local} {regional} {national}"
+    );
+    assert_eq!(
+        national,
+        ask_choice(&sc)[0],
+        "the bundled scenario is national"
+    );
+}
+
+#[test]
+fn a_clash_the_member_repels_moves_it_to_ask_less_than_an_attacker_holding_ground() {
+    // Armenia 2022: Azerbaijani forces held ground in several provinces (regional).
+    // Had they held none (a clash at the border, Tavush 2020), the need is smaller.
+    let sc = scenario("armenia-2022");
+    let repelled = ask_with_reach(&sc, Reach::Local);
+    let held = ask_with_reach(&sc, Reach::Regional);
+    assert!(repelled < held, "{repelled} {held}");
+    assert_eq!(held, ask_choice(&sc)[0], "the bundled scenario is regional");
 }

@@ -44,6 +44,22 @@ fn unknown_state_code_is_named_with_the_known_ones() {
 }
 
 #[test]
+fn unknown_reach_of_unrest_names_the_choices() {
+    let e = errors(&format!(
+        "{HEAD}[[events]]\nid = \"a\"\ndate = 2022-01-02\nkind = \"internal_unrest\"\nstate = \"KAZ\"\nreach = \"citywide\"\ntitle = \"t\"\n"
+    ));
+    let p = &e.0[0];
+    assert!(p.message.contains("unknown reach `citywide`"), "{p}");
+    assert_eq!(p.line, 10, "{p}");
+    assert!(
+        p.help
+            .as_deref()
+            .unwrap()
+            .contains("local, regional, national")
+    );
+}
+
+#[test]
 fn unknown_field_is_rejected_with_its_location() {
     let e = errors(&format!(
         "{HEAD}[[events]]\nid = \"a\"\ndate = 2022-01-02\nkind = \"internal_unrest\"\nstate = \"KAZ\"\ntitle = \"t\"\nseverity = 3\n"

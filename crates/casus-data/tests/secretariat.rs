@@ -8,6 +8,7 @@ use casus_data::bundled_world;
 use casus_data::cases::bundled_cases;
 use casus_data::params::bundled_params;
 use casus_model::decision::SecretariatCall;
+use casus_model::event::EventKind;
 use casus_model::forecast::{Plan, exact, modal_course};
 use casus_model::scenario::{Scenario, World};
 
@@ -43,10 +44,40 @@ fn the_secretariat_speaks_for_an_engaged_member_not_for_the_leader_in_its_own_wa
 fn a_member_that_has_turned_away_hears_less_from_the_secretariat() {
     let world = bundled_world().unwrap();
     let y2020 = call_at(&world, &case(&world, "karabakh-2020"), "war").unwrap();
-    let y2023 = call_at(&world, &case(&world, "karabakh-2023"), "karabakh-offensive").unwrap();
-    // The same member against the same adversary: only trust has moved.
+    // The same member against the same adversary, with the 2020 war's dead: only
+    // trust has moved.
+    let sc2023 = with_casualties(case(&world, "karabakh-2023"), "karabakh-offensive", 3825.0);
+    let y2023 = call_at(&world, &sc2023, "karabakh-offensive").unwrap();
+    assert_eq!(y2023.severity, y2020.severity);
     assert!(y2023.trust < y2020.trust, "2020 {y2020:?}, 2023 {y2023:?}");
     assert!(y2023.p < y2020.p, "2020 {y2020:?}, 2023 {y2023:?}");
+}
+
+fn with_casualties(mut sc: Scenario, event: &str, deaths: f64) -> Scenario {
+    for e in sc.events.iter_mut().filter(|e| e.id == event) {
+        if let EventKind::ExternalAggression { casualties, .. } = &mut e.kind {
+            *casualties = Some(deaths);
+        }
+    }
+    sc
+}
+
+#[test]
+fn the_secretariat_speaks_more_readily_the_more_blood_is_spilled() {
+    let world = bundled_world().unwrap();
+    let sc = case(&world, "tavush-2020");
+    let bloodless = call_at(
+        &world,
+        &with_casualties(sc.clone(), "tavush-clashes", 0.0),
+        "tavush-clashes",
+    );
+    let bloody = call_at(
+        &world,
+        &with_casualties(sc, "tavush-clashes", 1000.0),
+        "tavush-clashes",
+    );
+    let (bloodless, bloody) = (bloodless.unwrap(), bloody.unwrap());
+    assert!(bloody.p > bloodless.p, "{bloodless:?} {bloody:?}");
 }
 
 #[test]

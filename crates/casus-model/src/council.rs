@@ -347,6 +347,7 @@ mod tests {
             asks: Ask::Forces,
             formal,
             unrest: None,
+            reach: crate::event::Reach::National,
             troops: None,
             casualties: None,
         }

@@ -19,7 +19,7 @@
 use crate::Date;
 use crate::alliance::Alliance;
 use crate::dynamics::Memory;
-use crate::event::{Ask, EventKind, Involvement};
+use crate::event::{Ask, EventKind, Involvement, Reach};
 use crate::params::Params;
 use crate::scenario::World;
 use crate::state::{RelationKind, StateCode};
@@ -72,6 +72,8 @@ pub struct Crisis {
     pub formal: bool,
     /// Unrest with this claimed involvement (`None` if not unrest).
     pub unrest: Option<Involvement>,
+    /// How far into the requester's country the crisis reaches.
+    pub reach: Reach,
     /// Troops asked for, if stated.
     pub troops: Option<f64>,
     /// Deaths reported in the crisis, if the scenario gives them.
@@ -95,6 +97,11 @@ impl Crisis {
             | EventKind::InternalUnrest { casualties, .. }
             | EventKind::IntraMemberConflict { casualties, .. } => *casualties,
             _ => None,
+        };
+        let reach = match crisis {
+            EventKind::ExternalAggression { reach, .. }
+            | EventKind::InternalUnrest { reach, .. } => *reach,
+            _ => Reach::National,
         };
         let (victim, adversary, theatre, unrest) = match crisis {
             EventKind::ExternalAggression {
@@ -159,6 +166,7 @@ impl Crisis {
                 asks: *asks,
                 formal: *formal,
                 unrest,
+                reach,
                 troops: *troops,
                 casualties,
             }),
@@ -169,6 +177,7 @@ impl Crisis {
                 asks: Ask::Forces,
                 formal: true,
                 unrest,
+                reach,
                 troops: None,
                 casualties,
             }),
@@ -403,11 +412,14 @@ impl<'a> Facts<'a> {
     }
 
     /// How badly the requester needs help, 0–1: the adversary's share of the two
-    /// sides' military spending; for unrest 0.75 if outside involvement is claimed,
-    /// 0.25 if not; 0 against a non-state group (a state's forces are expected to
-    /// cope: "no need to use CSTO mechanisms", Tajikistan 2021).
+    /// sides' military spending, or for unrest 0.75 if outside involvement is
+    /// claimed and 0.25 if not; times the share of the country the crisis reaches
+    /// ([`Reach::share`]), because the threshold for collective help is national
+    /// forces "unable to cope" (Bordyuzha, 2011, S105). 0 against a non-state
+    /// group (a state's forces are expected to cope: "no need to use CSTO
+    /// mechanisms", Tajikistan 2021).
     pub fn need(&self, crisis: &Crisis) -> f64 {
-        match (&crisis.adversary, crisis.unrest) {
+        let scale = match (&crisis.adversary, crisis.unrest) {
             (Some(a), _) => {
                 let (sa, sm) = (self.spending(a), self.spending(&crisis.requester));
                 if sa + sm > 0.0 { sa / (sa + sm) } else { 0.5 }
@@ -415,7 +427,8 @@ impl<'a> Facts<'a> {
             (None, Some(Involvement::None)) => 0.25,
             (None, Some(_)) => 0.75,
             (None, None) => 0.0,
-        }
+        };
+        scale * crisis.reach.share()
     }
 
     /// The troops `s` would send: its share of the alliance's pledges to the rapid
@@ -816,6 +829,8 @@ pub struct SecretariatCall {
     pub trust: f64,
     /// That member's share of alliance spending.
     pub prestige: f64,
+    /// How bloody the crisis is (0–1, [`Crisis::severity`]).
+    pub severity: f64,
     pub utility: f64,
     /// P(the secretariat speaks).
     pub p: f64,
@@ -826,17 +841,23 @@ pub struct SecretariatCall {
 /// member's own weights apply: trust in the alliance (a member that has turned
 /// away from it gets silence, Armenia 2023), and the prestige cost of being seen
 /// to need the alliance (the Secretariat acts for the leading power "only in case
-/// of an official request", Kursk 2024, S17). One constant of its own.
+/// of an official request", Kursk 2024, S17), and the blood spilled, weighed as
+/// the member weighs it when it asks for help: a call for a ceasefire answers
+/// the killing (the SG's calls came after 91 deaths in April 2016 and on the
+/// first day of the 2020 war). One constant of its own.
 pub fn secretariat_call(f: &Facts, crisis: &Crisis) -> SecretariatCall {
     let p = f.params;
     let me = crisis.requester.as_str();
     let trust = f.memory.trust_of(me, p) - 0.5;
     let prestige = f.spending_share(me);
-    let utility = p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige;
+    let severity = crisis.severity();
+    let utility = p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige
+        + p.ask_severity * (severity - 0.5);
     SecretariatCall {
         state: me.to_string(),
         trust,
         prestige,
+        severity,
         utility,
         p: 1.0 / (1.0 + (-utility).exp()),
     }

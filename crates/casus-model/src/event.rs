@@ -20,6 +20,42 @@ pub enum Involvement {
     Established,
 }
 
+/// How far a crisis reaches into the member's country: the measure of whether the
+/// state's own forces can cope. The CSTO's Secretary General put the threshold
+/// for collective help at national forces "unable to cope" (Bordyuzha, 2011,
+/// S105): a riot in one town or a clash its border troops repel is within any
+/// government's means; an uprising that takes the main city's airport
+/// (Kazakhstan, January 2022) or an attacker holding ground may not be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Unrest in one town or district (Zhanaozen 2011, Khorog 2012); fighting
+    /// at the border in which the attacker holds none of the member's ground
+    /// (Tavush 2020).
+    Local,
+    /// Unrest in one or more provinces, the capital not contested (Osh and
+    /// Jalal-Abad, 2010); an attacker holding ground in one or more provinces
+    /// (Syunik 2021, Kursk 2024).
+    Regional,
+    /// The capital contested or most provinces affected; a war that puts the
+    /// whole country under martial law. The default, so that a scenario that does
+    /// not say is read as before.
+    #[default]
+    National,
+}
+
+impl Reach {
+    /// The share of the country's trouble, on an even scale: ⅓, ⅔, 1. It scales
+    /// the requester's need for help with unrest (`Facts::need`).
+    pub fn share(self) -> f64 {
+        match self {
+            Reach::Local => 1.0 / 3.0,
+            Reach::Regional => 2.0 / 3.0,
+            Reach::National => 1.0,
+        }
+    }
+}
+
 /// What a request asks the alliance (or a state) for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +105,8 @@ pub enum EventKind {
         aggressor_non_state: Option<String>,
         target: StateCode,
         territory_of: StateCode,
+        /// How far into the target's country it reaches (default national).
+        reach: Reach,
         /// Deaths reported in the first days; a measure of severity.
         casualties: Option<f64>,
     },
@@ -76,6 +114,8 @@ pub enum EventKind {
     InternalUnrest {
         state: StateCode,
         external_involvement: Involvement,
+        /// How far it reaches (default national).
+        reach: Reach,
         casualties: Option<f64>,
     },
     /// Armed conflict between two states (for an alliance: between two members).

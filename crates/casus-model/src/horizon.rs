@@ -11,7 +11,7 @@
 use crate::Date;
 use crate::decision::{self, Facts};
 use crate::dynamics::{Memory, Outcome, Status};
-use crate::event::{Event, EventKind, Involvement};
+use crate::event::{Event, EventKind, Involvement, Reach};
 use crate::forecast::{
     Cache, Chooser, Plan, crisis_step, play, replicate_with_memory, stream, uniform,
 };
@@ -26,9 +26,33 @@ pub struct BaseRates {
     pub internal_unrest: f64,
     /// Share of unrest framed by the government as outside interference.
     pub unrest_claimed_share: f64,
+    /// How far the library's unrest reached.
+    pub unrest_reach: ReachShares,
     pub external_aggression: f64,
+    /// How far the library's aggression reached.
+    pub aggression_reach: ReachShares,
     pub intra_member_conflict: f64,
     pub source: String,
+}
+
+/// Shares of a kind's episodes that stayed local and regional; the rest were national.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct ReachShares {
+    pub local: f64,
+    pub regional: f64,
+}
+
+impl ReachShares {
+    /// The reach of a generated crisis, from one uniform draw `u` in [0, 1).
+    pub fn draw(self, u: f64) -> Reach {
+        if u < self.local {
+            Reach::Local
+        } else if u < self.local + self.regional {
+            Reach::Regional
+        } else {
+            Reach::National
+        }
+    }
 }
 
 /// What one replication looks like at the end of one year.
@@ -195,6 +219,7 @@ fn generated_crises(
     for _ in 0..poisson(rates.internal_unrest, rng) {
         if let Some(m) = pick(&members, rng) {
             let claimed = uniform(rng) < rates.unrest_claimed_share;
+            let reach = rates.unrest_reach.draw(uniform(rng));
             n += 1;
             out.push(Event {
                 id: format!("y{year}-unrest-{n}"),
@@ -206,6 +231,7 @@ fn generated_crises(
                     } else {
                         Involvement::None
                     },
+                    reach,
                     casualties: None,
                 },
                 title: format!("generated: unrest in {m}"),
@@ -216,6 +242,7 @@ fn generated_crises(
     for _ in 0..poisson(rates.external_aggression, rng) {
         if let Some((m, o)) = pick(&outside, rng) {
             n += 1;
+            let reach = rates.aggression_reach.draw(uniform(rng));
             out.push(Event {
                 id: format!("y{year}-aggression-{n}"),
                 date: date(rng),
@@ -224,6 +251,7 @@ fn generated_crises(
                     aggressor_non_state: None,
                     target: m.to_string(),
                     territory_of: m.to_string(),
+                    reach,
                     casualties: None,
                 },
                 title: format!("generated: {o} attacks {m}"),
