@@ -353,7 +353,9 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
 /// own territory by each outside state with a sourced dispute or rivalry, asking
 /// under the collective-defence article for forces, on 1 July of each year
 /// 2010–2024; "honoured" = the council sends forces (deployment), "partly" = a
-/// mission. Printed beside the published rates.
+/// mission. Printed beside the published rates. The attacks are wars (reach
+/// national), because the published rates count alliance partners' conduct in
+/// wars, not in border clashes.
 pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Result<String> {
     use casus_model::forecast::{Plan, exact};
     let alliance = &world.alliances["CSTO"];
@@ -379,7 +381,7 @@ pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Resu
             for aggressor in &outsiders {
                 let text = format!(
                     "format = 1\nid = \"anchor\"\ntitle = \"t\"\nalliance = \"CSTO\"\n\
-                     [[events]]\nid = \"c\"\ndate = {date}\nkind = \"external_aggression\"\naggressor = \"{aggressor}\"\ntarget = \"{victim}\"\ntitle = \"t\"\n\
+                     [[events]]\nid = \"c\"\ndate = {date}\nkind = \"external_aggression\"\naggressor = \"{aggressor}\"\ntarget = \"{victim}\"\nreach = \"national\"\ntitle = \"t\"\n\
                      [[events]]\nid = \"r\"\ndate = {date}\nkind = \"request\"\nrequester = \"{victim}\"\nto = \"CSTO\"\ncrisis = \"c\"\narticle = \"{article}\"\nasks = \"forces\"\ntitle = \"t\"\n"
                 );
                 let sc = casus_data::parse_scenario("anchor.toml", &text, world)
@@ -402,7 +404,7 @@ pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Resu
     );
     let _ = writeln!(
         s,
-        "model: {n} synthetic invocations (each member attacked by each non-member, formal request for forces, 2010–2024 every 2 years)"
+        "model: {n} synthetic invocations (each member attacked by each non-member in a war — reach national — formal request for forces, 2010–2024 every 2 years)"
     );
     let _ = writeln!(
         s,

@@ -147,48 +147,35 @@ pub fn parse_base_rates(
             );
         }
     }
-    let shares = [
-        (
+    let fraction = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
+    let mut share_problems = Vec::new();
+    if !fraction(rates.unrest_claimed_share) {
+        share_problems.push((
             "internal_unrest",
             "claimed_share",
             rates.unrest_claimed_share,
-        ),
-        ("internal_unrest", "local_share", rates.unrest_reach.local),
-        (
-            "internal_unrest",
-            "regional_share",
-            rates.unrest_reach.regional,
-        ),
-        (
-            "internal_unrest",
-            "local_share + regional_share",
-            rates.unrest_reach.local + rates.unrest_reach.regional,
-        ),
-        (
-            "external_aggression",
-            "local_share",
-            rates.aggression_reach.local,
-        ),
-        (
-            "external_aggression",
-            "regional_share",
-            rates.aggression_reach.regional,
-        ),
-        (
-            "external_aggression",
-            "local_share + regional_share",
-            rates.aggression_reach.local + rates.aggression_reach.regional,
-        ),
-    ];
-    for (kind, name, v) in shares {
-        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-            let at = text.find(&format!("[{kind}]")).unwrap_or(0);
-            rep.at(
-                at..at,
-                format!("{kind}.{name} must be between 0 and 1, found {v}"),
-                Some("shares are fractions of the episodes counted in `cases`".into()),
-            );
+        ));
+    }
+    for (kind, r) in [
+        ("internal_unrest", rates.unrest_reach),
+        ("external_aggression", rates.aggression_reach),
+    ] {
+        let parts = [("local_share", r.local), ("regional_share", r.regional)];
+        let bad: Vec<_> = parts.into_iter().filter(|(_, v)| !fraction(*v)).collect();
+        if !bad.is_empty() {
+            share_problems.extend(bad.into_iter().map(|(n, v)| (kind, n, v)));
+        } else if !fraction(r.local + r.regional) {
+            // Checked only when both parts are fractions, so one bad value is one error.
+            share_problems.push((kind, "local_share + regional_share", r.local + r.regional));
         }
+    }
+    for (kind, name, v) in share_problems {
+        let at = text.find(&format!("[{kind}]")).unwrap_or(0);
+        rep.at(
+            at..at,
+            format!("{kind}.{name} must be between 0 and 1, found {v}"),
+            Some("shares are fractions of the episodes counted in `cases`".into()),
+        );
     }
     rep.finish(rates)
 }
@@ -215,6 +202,7 @@ mod tests {
         let (f, t) = crate::embedded::BASE_RATES;
         let bad = t.replace("local_share = 0.333", "local_share = 1.333");
         let e = parse_base_rates(f, &bad).unwrap_err();
+        assert_eq!(e.0.len(), 1, "one bad value, one error: {e}");
         let msg = e.to_string();
         assert!(
             msg.contains("external_aggression.local_share must be between 0 and 1"),

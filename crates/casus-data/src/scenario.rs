@@ -459,12 +459,13 @@ fn build_kind(
                     None,
                 );
             }
+            let reach = reach_of(v, e);
             Some(EventKind::ExternalAggression {
                 aggressor,
                 aggressor_non_state: e.aggressor_non_state.as_ref().map(|s| s.get_ref().clone()),
                 target: target?,
                 territory_of: territory?,
-                reach: reach_of(v, e)?,
+                reach: reach?,
                 casualties: f64of(&e.casualties),
             })
         }
@@ -474,10 +475,11 @@ fn build_kind(
                 Some(s) => v.choice(s, INVOLVEMENT, "external_involvement"),
                 None => Some(Involvement::None),
             };
+            let reach = reach_of(v, e);
             Some(EventKind::InternalUnrest {
                 state: state?,
                 external_involvement: inv?,
-                reach: reach_of(v, e)?,
+                reach: reach?,
                 casualties: f64of(&e.casualties),
             })
         }

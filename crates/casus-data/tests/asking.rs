@@ -1,6 +1,7 @@
 //! The requester's choice, specified: a formal request in a scenario is scored as
 //! an observation of the ask decision; blood spilled moves a call for help, not a
-//! call for consultations; domestic unrest offers no consultations option.
+//! call for consultations; domestic unrest offers no consultations option; the
+//! further a crisis reaches into the country, the more readily the member asks.
 
 use casus_data::params::bundled_params;
 use casus_data::{bundled_scenario, bundled_world};

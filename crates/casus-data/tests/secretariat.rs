@@ -2,7 +2,8 @@
 //! asks the alliance for nothing, the Secretary General may still call for a
 //! ceasefire (a statement). It speaks as the member would wish to be spoken for:
 //! not for the leading power in its own war, less for a member that has turned
-//! away, never on domestic unrest, and never in an alliance without a secretariat.
+//! away, more readily the more blood is spilled, never on domestic unrest, and
+//! never in an alliance without a secretariat.
 
 use casus_data::bundled_world;
 use casus_data::cases::bundled_cases;
@@ -44,13 +45,21 @@ fn the_secretariat_speaks_for_an_engaged_member_not_for_the_leader_in_its_own_wa
 fn a_member_that_has_turned_away_hears_less_from_the_secretariat() {
     let world = bundled_world().unwrap();
     let y2020 = call_at(&world, &case(&world, "karabakh-2020"), "war").unwrap();
-    // The same member against the same adversary, with the 2020 war's dead: only
-    // trust has moved.
+    // The same member against the same adversary, with the 2020 war's dead: what
+    // has moved is trust, and a little Armenia's share of alliance spending.
     let sc2023 = with_casualties(case(&world, "karabakh-2023"), "karabakh-offensive", 3825.0);
     let y2023 = call_at(&world, &sc2023, "karabakh-offensive").unwrap();
     assert_eq!(y2023.severity, y2020.severity);
     assert!(y2023.trust < y2020.trust, "2020 {y2020:?}, 2023 {y2023:?}");
     assert!(y2023.p < y2020.p, "2020 {y2020:?}, 2023 {y2023:?}");
+    // Trust, not the spending share, makes most of the difference.
+    let p = bundled_params().unwrap().params();
+    let by_trust = p.trust * (y2020.trust - y2023.trust);
+    let by_prestige = p.ask_prestige * (y2023.prestige - y2020.prestige);
+    assert!(
+        by_trust > by_prestige.abs(),
+        "trust {by_trust}, prestige {by_prestige}"
+    );
 }
 
 fn with_casualties(mut sc: Scenario, event: &str, deaths: f64) -> Scenario {

@@ -46,7 +46,7 @@ pub enum Reach {
 
 impl Reach {
     /// The share of the country's trouble, on an even scale: ⅓, ⅔, 1. It scales
-    /// the requester's need for help with unrest (`Facts::need`).
+    /// the requester's need for help with unrest or aggression (`Facts::need`).
     pub fn share(self) -> f64 {
         match self {
             Reach::Local => 1.0 / 3.0,

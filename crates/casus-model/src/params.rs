@@ -129,7 +129,8 @@ params! {
     quorum,
     /// Weight of the crisis's severity (deaths) in a member's benefit from acting.
     severity,
-    /// Weight of the crisis's severity in the decision to ask for help.
+    /// Weight of the crisis's severity in the decision to ask for help, and in
+    /// the secretariat's unasked call (it speaks as the member would wish).
     ask_severity,
     /// Weight of the requester's need (can it cope alone?) in a member's benefit.
     need,
