@@ -419,13 +419,7 @@ impl Plan {
         if !self.alliance().is_participating(&crisis.requester, date) {
             return None;
         }
-        let facts = Facts {
-            world: &self.world,
-            alliance: self.alliance(),
-            date,
-            memory,
-            params: &self.params,
-        };
+        let facts = self.facts(date, memory);
         Some(decision::decide_ask(&facts, ask_det, det, crisis))
     }
 
@@ -470,19 +464,24 @@ impl Plan {
         )
     }
 
+    /// What the members decide from on `date`, given `memory`.
+    pub(crate) fn facts<'a>(&'a self, date: Date, memory: &'a Memory) -> Facts<'a> {
+        Facts {
+            world: &self.world,
+            alliance: self.alliance(),
+            date,
+            memory,
+            params: &self.params,
+        }
+    }
+
     pub(crate) fn alliance(&self) -> &crate::alliance::Alliance {
         &self.world.alliances[&self.scenario.alliance]
     }
 
     /// The decisions at step `i` given `memory`.
     pub(crate) fn decisions(&self, step: &Step, date: Date, memory: &Memory) -> Decisions {
-        let facts = Facts {
-            world: &self.world,
-            alliance: self.alliance(),
-            date,
-            memory,
-            params: &self.params,
-        };
+        let facts = self.facts(date, memory);
         match step {
             Step::Decide { det, crisis, mode } => {
                 let mut members_consult = Vec::new();

@@ -9,7 +9,7 @@
 //! members are still engaged (not frozen, under notice or gone). It is absorbing.
 
 use crate::Date;
-use crate::decision::{self, Facts};
+use crate::decision;
 use crate::dynamics::{Memory, Outcome, Status};
 use crate::event::{Event, EventKind, Involvement, Reach};
 use crate::forecast::{
@@ -329,13 +329,7 @@ fn replicate_years_with_memory(
                 }
             }
             let facts_on = |date: Date, memory: &Memory| -> Vec<decision::Engagement> {
-                let f = Facts {
-                    world: &plan.world,
-                    alliance,
-                    date,
-                    memory,
-                    params: &plan.params,
-                };
+                let f = plan.facts(date, memory);
                 f.members()
                     .into_iter()
                     .filter(|m| memory.engaged(m))
@@ -354,13 +348,7 @@ fn replicate_years_with_memory(
             }
             // Year's end: participation changes.
             let end = Date::new(year, 12, 31).expect("valid date");
-            let f = Facts {
-                world: &plan.world,
-                alliance,
-                date: end,
-                memory: &memory,
-                params: &plan.params,
-            };
+            let f = plan.facts(end, &memory);
             let mut changes = Vec::new();
             for m in f.members() {
                 let e = decision::engagement(&f, m);
