@@ -47,6 +47,8 @@ struct RawEvent {
     source: Option<String>,
     aggressor: Option<S<String>>,
     aggressor_non_state: Option<S<String>>,
+    from: Option<S<String>>,
+    from_non_state: Option<S<String>>,
     target: Option<S<String>>,
     territory_of: Option<S<String>>,
     casualties: Option<S<f64>>,
@@ -104,6 +106,10 @@ const KIND_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "threat",
+        &["from", "from_non_state", "target", "casualties"],
+    ),
+    (
         "internal_unrest",
         &["state", "external_involvement", "reach", "casualties"],
     ),
@@ -149,6 +155,8 @@ impl RawEvent {
         p!(
             aggressor,
             aggressor_non_state,
+            from,
+            from_non_state,
             target,
             territory_of,
             casualties,
@@ -391,8 +399,9 @@ pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario,
             }
         }
         let kind = build_kind(&mut v, e, kind_name, span.clone(), date, &seen);
-        const CRISES: [&str; 4] = [
+        const CRISES: [&str; 5] = [
             "external_aggression",
+            "threat",
             "internal_unrest",
             "intra_member_conflict",
             "out_of_area_war",
@@ -466,6 +475,23 @@ fn build_kind(
                 target: target?,
                 territory_of: territory?,
                 reach: reach?,
+                casualties: f64of(&e.casualties),
+            })
+        }
+        "threat" => {
+            let target = v.req_state(&e.target, "target", kind, at.clone());
+            let from = e.from.as_ref().and_then(|a| v.state(a));
+            if e.from.is_none() && e.from_non_state.is_none() {
+                v.rep.at(
+                    at,
+                    "a `threat` event needs `from` (a state code) or `from_non_state` (a name)",
+                    Some("from_non_state = \"Taliban\" or from = \"AZE\"".into()),
+                );
+            }
+            Some(EventKind::Threat {
+                from,
+                from_non_state: e.from_non_state.as_ref().map(|s| s.get_ref().clone()),
+                target: target?,
                 casualties: f64of(&e.casualties),
             })
         }
@@ -580,7 +606,7 @@ fn build_kind(
                     Some((_, false)) => v.rep.at(
                         c.span(),
                         format!("`crisis = \"{}\"` names an event that is not a crisis", c.get_ref()),
-                        Some("a request refers to an external_aggression, internal_unrest, intra_member_conflict or out_of_area_war event".into()),
+                        Some("a request refers to an external_aggression, threat, internal_unrest, intra_member_conflict or out_of_area_war event".into()),
                     ),
                     None => v.rep.at(
                         c.span(),

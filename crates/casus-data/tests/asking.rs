@@ -1,7 +1,8 @@
 //! The requester's choice, specified: a formal request in a scenario is scored as
 //! an observation of the ask decision; blood spilled moves a call for help, not a
 //! call for consultations; domestic unrest offers no consultations option; the
-//! further a crisis reaches into the country, the more readily the member asks.
+//! further a crisis reaches into the country, the more readily the member asks, and
+//! a threat moves it less than an attack.
 
 use casus_data::params::bundled_params;
 use casus_data::{bundled_scenario, bundled_world};
@@ -129,4 +130,28 @@ fn a_clash_the_member_repels_moves_it_to_ask_less_than_an_attacker_holding_groun
     let held = ask_with_reach(&sc, Reach::Regional);
     assert!(repelled < held, "{repelled} {held}");
     assert_eq!(held, ask_choice(&sc)[0], "the bundled scenario is regional");
+}
+
+#[test]
+fn a_threat_moves_a_member_to_ask_less_than_the_attack_it_foreshadows() {
+    // The same adversary, before it strikes: nothing held, no one killed (a threat
+    // reads as local with no deaths), so the member needs the alliance less.
+    let sc = scenario("armenia-2022");
+    let mut threat = sc.clone();
+    for e in &mut threat.events {
+        if let EventKind::ExternalAggression {
+            aggressor, target, ..
+        } = &e.kind
+        {
+            e.kind = EventKind::Threat {
+                from: aggressor.clone(),
+                from_non_state: None,
+                target: target.clone(),
+                casualties: None,
+            };
+        }
+    }
+    let attacked = ask_choice(&sc)[0];
+    let threatened = ask_choice(&threat)[0];
+    assert!(threatened < attacked, "{threatened} {attacked}");
 }

@@ -150,3 +150,26 @@ fn every_problem_is_reported_not_just_the_first() {
     assert!(e.0.len() >= 2, "{e}");
     assert!(e.to_string().contains("expected one of"), "{e}");
 }
+
+#[test]
+fn threat_without_a_source_is_rejected_with_the_fix() {
+    let e = errors(&format!(
+        "{HEAD}[[events]]\nid = \"a\"\ndate = 2021-07-04\nkind = \"threat\"\ntarget = \"TJK\"\ntitle = \"t\"\n"
+    ));
+    let p = &e.0[0];
+    assert!(p.message.contains("needs `from`"), "{p}");
+    assert!(p.help.as_deref().unwrap().contains("from_non_state"), "{p}");
+}
+
+#[test]
+fn threat_takes_no_reach() {
+    let e = errors(&format!(
+        "{HEAD}[[events]]\nid = \"a\"\ndate = 2021-07-04\nkind = \"threat\"\nfrom = \"AZE\"\ntarget = \"ARM\"\nreach = \"local\"\ntitle = \"t\"\n"
+    ));
+    let p = &e.0[0];
+    assert!(
+        p.message
+            .contains("`reach` does not belong to a `threat` event"),
+        "{p}"
+    );
+}

@@ -96,11 +96,15 @@ impl Crisis {
             EventKind::ExternalAggression { casualties, .. }
             | EventKind::InternalUnrest { casualties, .. }
             | EventKind::IntraMemberConflict { casualties, .. } => *casualties,
+            // A threat has killed no one unless the scenario says so.
+            EventKind::Threat { casualties, .. } => Some(casualties.unwrap_or(0.0)),
             _ => None,
         };
         let reach = match crisis {
             EventKind::ExternalAggression { reach, .. }
             | EventKind::InternalUnrest { reach, .. } => *reach,
+            // Nothing of the member's ground is held.
+            EventKind::Threat { .. } => Reach::Local,
             _ => Reach::National,
         };
         let (victim, adversary, theatre, unrest) = match crisis {
@@ -115,6 +119,9 @@ impl Crisis {
                 territory_of.clone(),
                 None,
             ),
+            EventKind::Threat { from, target, .. } => {
+                (target.clone(), from.clone(), target.clone(), None)
+            }
             EventKind::InternalUnrest {
                 state,
                 external_involvement,

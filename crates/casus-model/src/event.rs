@@ -1,6 +1,6 @@
 //! Events: the typed, dated happenings a scenario's timeline is made of. A crisis
-//! (aggression, unrest, a conflict between members, a member's war outside the
-//! treaty area) is analysed by the treaty engine; a request asks the alliance to
+//! (aggression, a threat short of it, unrest, a conflict between members, a
+//! member's war outside the treaty area) is analysed by the treaty engine; a request asks the alliance to
 //! act on a crisis; summits, exercises, membership changes and capability shocks
 //! change the political state the members decide from.
 
@@ -110,6 +110,21 @@ pub enum EventKind {
         /// Deaths reported in the first days; a measure of severity.
         casualties: Option<f64>,
     },
+    /// A threat to `target`'s security, territorial integrity or sovereignty short
+    /// of an armed attack on its territory: an armed group taking the far side of
+    /// its border (the Taliban on the Tajik border, July 2021), troops massed or
+    /// shells landing across it. The treaties answer a threat with consultations
+    /// (CST Art. 2, Washington Treaty Art. 4), an attack with collective defence;
+    /// coding a threat as aggression would overstate it. Reach is local (nothing
+    /// of the member's ground is held) and deaths are 0 unless the scenario says.
+    Threat {
+        /// The state the threat comes from, if a state.
+        from: Option<StateCode>,
+        /// A non-state source ("the Taliban"), when there is no state.
+        from_non_state: Option<String>,
+        target: StateCode,
+        casualties: Option<f64>,
+    },
     /// Domestic unrest in `state`.
     InternalUnrest {
         state: StateCode,
@@ -201,6 +216,7 @@ impl EventKind {
     pub fn name(&self) -> &'static str {
         match self {
             EventKind::ExternalAggression { .. } => "external_aggression",
+            EventKind::Threat { .. } => "threat",
             EventKind::InternalUnrest { .. } => "internal_unrest",
             EventKind::IntraMemberConflict { .. } => "intra_member_conflict",
             EventKind::OutOfAreaWar { .. } => "out_of_area_war",
@@ -219,6 +235,7 @@ impl EventKind {
         matches!(
             self,
             EventKind::ExternalAggression { .. }
+                | EventKind::Threat { .. }
                 | EventKind::InternalUnrest { .. }
                 | EventKind::IntraMemberConflict { .. }
                 | EventKind::OutOfAreaWar { .. }
@@ -236,6 +253,11 @@ impl EventKind {
             } => {
                 let mut v = vec![target.as_str(), territory_of.as_str()];
                 v.extend(aggressor.as_deref());
+                v
+            }
+            EventKind::Threat { from, target, .. } => {
+                let mut v = vec![target.as_str()];
+                v.extend(from.as_deref());
                 v
             }
             EventKind::InternalUnrest { state, .. } => vec![state],

@@ -409,6 +409,7 @@ impl<'a> Ctx<'a> {
         }
         match self.sit.crisis {
             EventKind::ExternalAggression { territory_of, .. } => Some(territory_of),
+            EventKind::Threat { target, .. } => Some(target),
             EventKind::InternalUnrest { state, .. } => Some(state),
             EventKind::IntraMemberConflict {
                 parties,
@@ -428,6 +429,13 @@ impl<'a> Ctx<'a> {
                     Ok(vec![target.clone()])
                 } else {
                     Err(format!("the state attacked ({target}) is not a member"))
+                }
+            }
+            EventKind::Threat { target, .. } => {
+                if self.member(target) {
+                    Ok(vec![target.clone()])
+                } else {
+                    Err(format!("the state threatened ({target}) is not a member"))
                 }
             }
             EventKind::InternalUnrest {
@@ -476,6 +484,12 @@ fn eval_peaceful_settlement(ctx: &Ctx, p: &Provision) -> RuleResult {
         EventKind::IntraMemberConflict { parties, .. } => Some([&parties[0], &parties[1]]),
         EventKind::ExternalAggression {
             aggressor: Some(a),
+            target,
+            ..
+        }
+        // The members "restrain from threat or use of force" among themselves (CST Art. 1).
+        | EventKind::Threat {
+            from: Some(a),
             target,
             ..
         } => Some([a, target]),
@@ -681,6 +695,12 @@ fn eval_collective_defence(
                 ));
             }
             (on.clone(), Basis::AttackOnMemberTerritory, other.clone())
+        }
+        EventKind::Threat { target, .. } => {
+            return not_applicable(format!(
+                "{target} is threatened, not attacked: the article answers an act of aggression, and none has \
+                 taken place; a threat is a matter for consultations"
+            ));
         }
         EventKind::OutOfAreaWar {
             member,
