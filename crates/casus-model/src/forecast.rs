@@ -479,6 +479,18 @@ impl Plan {
         &self.world.alliances[&self.scenario.alliance]
     }
 
+    /// The deciding organ's rule (consensus without a limited format if the
+    /// alliance names no organ).
+    fn council_rule(&self) -> crate::alliance::DecisionRule {
+        let alliance = self.alliance();
+        alliance
+            .organ(&alliance.deciding_organ)
+            .map(|o| o.rule.clone())
+            .unwrap_or(crate::alliance::DecisionRule::Consensus {
+                limited_format: false,
+            })
+    }
+
     /// The decisions at step `i` given `memory`.
     pub(crate) fn decisions(&self, step: &Step, date: Date, memory: &Memory) -> Decisions {
         let facts = self.facts(date, memory);
@@ -809,7 +821,6 @@ pub(crate) fn play(
     rng: &mut Pcg64,
     choose: &mut impl FnMut(&[f64], &mut Pcg64) -> usize,
 ) -> Draw {
-    let alliance = plan.alliance();
     match step {
         Step::Summit | Step::Exercise { .. } => {
             // Each engaged member signs / takes part with its engagement probability.
@@ -844,12 +855,7 @@ pub(crate) fn play(
                     (m.state.clone(), s, troops)
                 })
                 .collect();
-            let organ = alliance
-                .organ(&alliance.deciding_organ)
-                .map(|o| o.rule.clone());
-            let rule = organ.unwrap_or(crate::alliance::DecisionRule::Consensus {
-                limited_format: false,
-            });
+            let rule = plan.council_rule();
             let sitting = Sitting {
                 plan,
                 d,
@@ -1219,21 +1225,30 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
             }
             Step::Decide { det, crisis, mode } => {
                 let d = plan.decisions(step, plan.scenario.events[ev].date, &memory);
-                let alliance = plan.alliance();
-                let rule = alliance
-                    .organ(&alliance.deciding_organ)
-                    .map(|o| o.rule.clone())
-                    .unwrap_or(crate::alliance::DecisionRule::Consensus {
-                        limited_format: false,
-                    });
-                let members: Vec<council::Member> = d
-                    .members
-                    .iter()
-                    .map(|m| council::Member {
-                        p: m.probabilities,
-                        troops: m.contribution,
-                    })
-                    .collect();
+                let rule = plan.council_rule();
+                // The council's exact outcome distribution on `view`, heard by `members`.
+                let hear = |det: &Determination,
+                            view: &Crisis,
+                            members: &[MemberDecision],
+                            with_troops: bool,
+                            required: f64| {
+                    let m: Vec<council::Member> = members
+                        .iter()
+                        .map(|m| council::Member {
+                            p: m.probabilities,
+                            troops: if with_troops { m.contribution } else { 0.0 },
+                        })
+                        .collect();
+                    council::outcome_distribution(
+                        &rule,
+                        det,
+                        view,
+                        &m,
+                        required,
+                        plan.params.quorum,
+                        chair_in(members, &d),
+                    )
+                };
                 let event_id = plan.scenario.events[ev].id.clone();
                 if let Some(a) = plan.ask_before(ev, plan.scenario.events[ev].date, &memory) {
                     add_ask_choice(&mut out[ev], weight, &a);
@@ -1242,15 +1257,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                 let mut p_request = None;
                 match mode {
                     Mode::Council => {
-                        let dist = council::outcome_distribution(
-                            &rule,
-                            det,
-                            crisis,
-                            &members,
-                            d.required_force,
-                            plan.params.quorum,
-                            chair_in(&d.members, &d),
-                        );
+                        let dist = hear(det, crisis, &d.members, true, d.required_force);
                         let owed = decision::obligation_strength(det, &crisis.requester);
                         for o in Outcome::ALL {
                             branches.push((
@@ -1283,50 +1290,19 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                                 asks: Ask::PoliticalSupport,
                                 ..crisis.clone()
                             };
-                            let dist = council::outcome_distribution(
-                                &rule,
-                                det,
-                                &c,
-                                &members,
-                                0.0,
-                                plan.params.quorum,
-                                chair_in(&d.members, &d),
-                            );
+                            let dist = hear(det, &c, &d.members, true, 0.0);
                             for o in Outcome::ALL {
                                 branches.push((dist[o.rung()], o, None));
                             }
                         } else {
-                            let dist = council::outcome_distribution(
-                                &rule,
-                                ask_det,
-                                crisis,
-                                &members,
-                                d.required_force,
-                                plan.params.quorum,
-                                chair_in(&d.members, &d),
-                            );
+                            let dist = hear(ask_det, crisis, &d.members, true, d.required_force);
                             let owed = decision::obligation_strength(ask_det, &crisis.requester);
                             let unasked = 1.0 - p_ask - p_consult;
                             let spoke = d.secretariat.as_ref().map_or(0.0, |s| s.p);
                             branches.push((unasked * (1.0 - spoke), Outcome::None, None));
                             branches.push((unasked * spoke, Outcome::Statement, None));
-                            let consult_members: Vec<council::Member> = d
-                                .members_consult
-                                .iter()
-                                .map(|m| council::Member {
-                                    p: m.probabilities,
-                                    troops: 0.0,
-                                })
-                                .collect();
-                            let cdist = council::outcome_distribution(
-                                &rule,
-                                det,
-                                &consultations(crisis),
-                                &consult_members,
-                                0.0,
-                                plan.params.quorum,
-                                chair_in(&d.members_consult, &d),
-                            );
+                            let cdist =
+                                hear(det, &consultations(crisis), &d.members_consult, false, 0.0);
                             let cowed = decision::obligation_strength(det, &crisis.requester);
                             for o in Outcome::ALL {
                                 branches.push((
