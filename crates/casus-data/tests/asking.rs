@@ -155,3 +155,20 @@ fn a_threat_moves_a_member_to_ask_less_than_the_attack_it_foreshadows() {
     let threatened = ask_choice(&threat)[0];
     assert!(threatened < attacked, "{threatened} {attacked}");
 }
+
+#[test]
+fn a_request_for_political_support_is_scored_as_asking_for_words() {
+    // Russia, September 2008: it put its recognition of Abkhazia and South Ossetia
+    // before the council. Asking for political support asks for a statement, the
+    // consultations choice of the ask model, not for help.
+    let world = bundled_world().unwrap();
+    let case = casus_data::cases::bundled_cases(&world)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == "georgia-2008")
+        .unwrap();
+    let params = bundled_params().unwrap().params();
+    let preds = casus_model::calibration::predict(&world, &case, &params).unwrap();
+    let (who, choice, _) = preds[0].asked.clone().expect("the ask is scored");
+    assert_eq!((who.as_str(), choice), ("RUS", 1));
+}

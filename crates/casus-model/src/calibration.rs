@@ -7,9 +7,10 @@
 //! parameter values, which guards a small case library against overfitting.
 //! Leave-one-out refits give the out-of-sample scores.
 
+use crate::council::asked_rung;
 use crate::decision::{Crisis, Stance};
 use crate::dynamics::Outcome;
-use crate::event::{Ask, EventKind};
+use crate::event::EventKind;
 use crate::forecast::{ExactEvent, Plan, exact};
 use crate::params::Params;
 use crate::scenario::{Scenario, World};
@@ -185,7 +186,9 @@ pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePr
                 },
                 Some(q),
             ) => {
-                let choice = usize::from(*asks == Ask::Consultations);
+                // A request for consultations or for political support asks for
+                // words (a statement), the consultations choice of the ask model.
+                let choice = usize::from(asked_rung(*asks) == Outcome::Statement);
                 Some((requester.clone(), choice, q))
             }
             (kind, Some(q)) if plan.turned_to_at(i).is_some() => {
