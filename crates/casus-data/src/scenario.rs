@@ -481,6 +481,18 @@ fn build_kind(
         "threat" => {
             let target = v.req_state(&e.target, "target", kind, at.clone());
             let from = e.from.as_ref().and_then(|a| v.state(a));
+            if let (Some(f), Some(t)) = (&from, &target)
+                && f == t
+                && let Some(span) = e.from.as_ref().map(|s| s.span())
+            {
+                v.rep.at(
+                    span,
+                    format!(
+                        "`from = \"{f}\"` is the state threatened: a state does not threaten itself"
+                    ),
+                    Some("for trouble inside a member, use `internal_unrest`".into()),
+                );
+            }
             if e.from.is_none() && e.from_non_state.is_none() {
                 v.rep.at(
                     at,

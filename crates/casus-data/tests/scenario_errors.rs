@@ -173,3 +173,13 @@ fn threat_takes_no_reach() {
         "{p}"
     );
 }
+
+#[test]
+fn a_state_does_not_threaten_itself() {
+    let e = errors(&format!(
+        "{HEAD}[[events]]\nid = \"a\"\ndate = 2021-07-04\nkind = \"threat\"\nfrom = \"TJK\"\ntarget = \"TJK\"\ntitle = \"t\"\n"
+    ));
+    let p = &e.0[0];
+    assert!(p.message.contains("does not threaten itself"), "{p}");
+    assert_eq!(p.line, 9, "{p}");
+}
