@@ -423,8 +423,9 @@ impl<'a> Facts<'a> {
     /// claimed and 0.25 if not; times the share of the country the crisis reaches
     /// ([`Reach::share`]), because the threshold for collective help is national
     /// forces "unable to cope" (Bordyuzha, 2011, S105). 0 against a non-state
-    /// group (a state's forces are expected to cope: "no need to use CSTO
-    /// mechanisms", Tajikistan 2021).
+    /// group: a modelling assumption that a state's own forces can cope with one
+    /// (the treaty's collective defence covers aggression by "a state or group of
+    /// states", CST Art. 4). It is a fixed rule, not a fitted weight.
     pub fn need(&self, crisis: &Crisis) -> f64 {
         let scale = match (&crisis.adversary, crisis.unrest) {
             (Some(a), _) => {

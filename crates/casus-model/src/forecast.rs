@@ -508,7 +508,9 @@ impl Plan {
                         if member && !*mediation {
                             members_consult =
                                 decision::decide_all(&facts, det, &consultations(crisis));
-                            // A ceasefire call needs a state to call on: none on unrest.
+                            // A call for a ceasefire or for restraint needs a state to
+                            // call on (an attacker or a threatening state): none on
+                            // unrest or against a non-state group.
                             if self.alliance().secretariat.is_some() && crisis.adversary.is_some() {
                                 secretariat = Some(decision::secretariat_call(&facts, crisis));
                             }
