@@ -6,6 +6,7 @@
 
 use casus_data::params::bundled_params;
 use casus_data::{bundled_scenario, bundled_world};
+use casus_model::calibration::{Case, CasePrediction};
 use casus_model::event::{EventKind, Reach};
 use casus_model::forecast::{Plan, exact};
 use casus_model::scenario::Scenario;
@@ -26,6 +27,22 @@ fn ask_choice(sc: &Scenario) -> [f64; 4] {
         .position(|e| e.kind.name() == "request")
         .expect("a request");
     ex[i].ask_choice.expect("a formal request is scored")
+}
+
+fn bundled_case(id: &str) -> Case {
+    let world = bundled_world().unwrap();
+    casus_data::cases::bundled_cases(&world)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("case {id}"))
+}
+
+/// The model's predictions at a case's observed events, with the bundled parameters.
+fn predictions(case: &Case) -> Vec<CasePrediction> {
+    let world = bundled_world().unwrap();
+    let params = bundled_params().unwrap().params();
+    casus_model::calibration::predict(&world, case, &params).unwrap()
 }
 
 fn with_casualties(mut sc: Scenario, deaths: f64) -> Scenario {
@@ -67,14 +84,8 @@ fn a_scripted_bilateral_request_is_the_requesters_choice_and_the_alliance_is_not
     // Belarus 2020: Lukashenko asked Putin, not the CSTO. The choice is given, so
     // nothing collective can follow (domestic unrest: no secretariat call either),
     // and the choice is scored as "turned to its bilateral partner".
-    let world = bundled_world().unwrap();
-    let case = casus_data::cases::bundled_cases(&world)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == "belarus-2020")
-        .unwrap();
-    let params = bundled_params().unwrap().params();
-    let preds = casus_model::calibration::predict(&world, &case, &params).unwrap();
+    let case = bundled_case("belarus-2020");
+    let preds = predictions(&case);
     let p = &preds[0];
     assert_eq!(p.predicted.unwrap()[0], 1.0, "{p:?}");
     let (who, choice, q) = p.asked.clone().expect("the bilateral choice is scored");
@@ -84,6 +95,7 @@ fn a_scripted_bilateral_request_is_the_requesters_choice_and_the_alliance_is_not
     // Without the scripted request the model decides the choice itself.
     let mut free = case.scenario.clone();
     free.events.retain(|e| e.kind.name() != "request");
+    let (world, params) = (bundled_world().unwrap(), bundled_params().unwrap().params());
     let plan = Plan::new(&world, &free, &params).unwrap();
     let i = free.events.iter().position(|e| e.id == "protests").unwrap();
     assert!(exact(&plan)[i].outcomes.unwrap()[0] < 1.0);
@@ -161,14 +173,7 @@ fn a_request_for_political_support_is_scored_as_asking_for_words() {
     // Russia, September 2008: it put its recognition of Abkhazia and South Ossetia
     // before the council. Asking for political support asks for a statement, the
     // consultations choice of the ask model, not for help.
-    let world = bundled_world().unwrap();
-    let case = casus_data::cases::bundled_cases(&world)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == "georgia-2008")
-        .unwrap();
-    let params = bundled_params().unwrap().params();
-    let preds = casus_model::calibration::predict(&world, &case, &params).unwrap();
+    let preds = predictions(&bundled_case("georgia-2008"));
     let (who, choice, _) = preds[0].asked.clone().expect("the ask is scored");
     assert_eq!((who.as_str(), choice), ("RUS", 1));
 }

@@ -209,6 +209,15 @@ fn nato_2001_september_attacks_are_article_5_casus_foederis() {
     assert_eq!(step(attack, "NATO-6").outcome, Outcome::Applies);
 }
 
+/// The determination of a one-event scenario: `from` threatens `target` on `date`.
+fn threat(alliance: &str, date: &str, from: &str, target: &str) -> Determination {
+    first_crisis(&format!(
+        "format = 1\nid = \"t\"\ntitle = \"t\"\nalliance = \"{alliance}\"\n\
+         [[events]]\nid = \"threat\"\ndate = {date}\nkind = \"threat\"\nfrom = \"{from}\"\n\
+         target = \"{target}\"\ntitle = \"t\"\n"
+    ))
+}
+
 /// The determination of the first crisis in an inline scenario.
 fn first_crisis(text: &str) -> Determination {
     let world = bundled_world().expect("bundled world loads");
@@ -244,11 +253,7 @@ fn tajikistan_2021_taliban_at_the_border_is_a_threat_for_consultations_not_art4(
 fn nato_article_4_answers_a_threat_and_article_5_does_not() {
     // Poland invoked Art. 4 on 10 Sep 2025 after Russian drones entered its
     // airspace (see the note on NATO-4 in data/alliances/nato.toml).
-    let d = first_crisis(
-        "format = 1\nid = \"t\"\ntitle = \"t\"\nalliance = \"NATO\"\n\
-         [[events]]\nid = \"drones\"\ndate = 2025-09-10\nkind = \"threat\"\nfrom = \"RUS\"\n\
-         target = \"POL\"\ntitle = \"Russian drones in Polish airspace\"\n",
-    );
+    let d = threat("NATO", "2025-09-10", "RUS", "POL");
     assert_eq!(d.alliance, "NATO");
     assert!(!d.casus_foederis);
     assert_eq!(step(&d, "NATO-4").outcome, Outcome::Applies);
@@ -258,11 +263,8 @@ fn nato_article_4_answers_a_threat_and_article_5_does_not() {
 
 #[test]
 fn a_threat_between_two_members_falls_under_the_renunciation_of_force() {
-    let d = first_crisis(
-        "format = 1\nid = \"t\"\ntitle = \"t\"\nalliance = \"CSTO\"\n\
-         [[events]]\nid = \"massing\"\ndate = 2022-10-01\nkind = \"threat\"\nfrom = \"TJK\"\n\
-         target = \"KGZ\"\ntitle = \"troops massed at the border\"\n",
-    );
+    // Troops massed at the border by one member against another.
+    let d = threat("CSTO", "2022-10-01", "TJK", "KGZ");
     assert_eq!(step(&d, "CST-1").outcome, Outcome::Applies);
     assert!(d.has(ObligationKind::PeacefulSettlement));
     assert!(!d.casus_foederis);

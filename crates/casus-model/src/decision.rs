@@ -418,6 +418,13 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// `a`'s share of the two sides' military spending (`a` against `b`); `None`
+    /// when neither spends.
+    pub fn spending_against(&self, a: &str, b: &str) -> Option<f64> {
+        let (sa, sb) = (self.spending(a), self.spending(b));
+        (sa + sb > 0.0).then(|| sa / (sa + sb))
+    }
+
     /// How badly the requester needs help, 0–1: the adversary's share of the two
     /// sides' military spending, or for unrest 0.75 if outside involvement is
     /// claimed and 0.25 if not; times the share of the country the crisis reaches
@@ -428,10 +435,7 @@ impl<'a> Facts<'a> {
     /// states", CST Art. 4). It is a fixed rule, not a fitted weight.
     pub fn need(&self, crisis: &Crisis) -> f64 {
         let scale = match (&crisis.adversary, crisis.unrest) {
-            (Some(a), _) => {
-                let (sa, sm) = (self.spending(a), self.spending(&crisis.requester));
-                if sa + sm > 0.0 { sa / (sa + sm) } else { 0.5 }
-            }
+            (Some(a), _) => self.spending_against(a, &crisis.requester).unwrap_or(0.5),
             (None, Some(Involvement::None)) => 0.25,
             (None, Some(_)) => 0.75,
             (None, None) => 0.0,
@@ -751,6 +755,14 @@ pub struct AskDecision {
     pub p_bilateral: f64,
 }
 
+/// The weight of the blood spilled in a member's eyes, centred on an unknown
+/// toll: `ask_severity·(severity − ½)`. The member weighs it when it asks for
+/// help, and the secretariat, speaking as the member would wish, when it calls
+/// unasked.
+fn blood(p: &Params, crisis: &Crisis) -> f64 {
+    p.ask_severity * (crisis.severity() - 0.5)
+}
+
 /// Whether the member in a crisis asks the alliance for help, asks only for
 /// consultations (a statement), or asks nothing. Asking for consultations is
 /// worth half the gain and half the prestige cost of asking for help.
@@ -773,7 +785,7 @@ pub fn decide_ask(
     // (Bordyuzha's threshold, S105; Armenia asked for consultations over the
     // bloodless Syunik incursion of 2021 and for help after 224 deaths in 2022):
     // severity moves asking for help, not asking for consultations.
-    let blood = p.ask_severity * (crisis.severity() - 0.5);
+    let blood = blood(p, crisis);
     let u = gain + blood + p.obligation * obligation + p.ask_constant;
     // A statement needs a party to call on: with no adversary (domestic unrest)
     // there is no one to call to a ceasefire, and the alliance's word on a member's
@@ -799,8 +811,7 @@ pub fn decide_ask(
         .max_by(|a, b| f.spending(a).total_cmp(&f.spending(b)))
         .cloned();
     let u_bilateral = partner.as_ref().map(|q| {
-        let (sq, sm) = (f.spending(q), f.spending(me));
-        let help = if sq + sm > 0.0 { sq / (sq + sm) } else { 0.0 };
+        let help = f.spending_against(q, me).unwrap_or(0.0);
         p.ask_help * need * help - p.ask_prestige * prestige
             + blood
             + p.obligation * 0.5
@@ -859,8 +870,8 @@ pub fn secretariat_call(f: &Facts, crisis: &Crisis) -> SecretariatCall {
     let trust = f.memory.trust_of(me, p) - 0.5;
     let prestige = f.spending_share(me);
     let severity = crisis.severity();
-    let utility = p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige
-        + p.ask_severity * (severity - 0.5);
+    let utility =
+        p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige + blood(p, crisis);
     SecretariatCall {
         state: me.to_string(),
         trust,

@@ -239,6 +239,28 @@ pub(crate) fn crisis_step(
     }))
 }
 
+/// The formal requests about crisis `crisis_id`: (requester, addressee) each.
+fn formal_requests<'a>(
+    crisis_id: &'a str,
+    scenario: &'a Scenario,
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    scenario.events.iter().filter_map(move |e| match &e.kind {
+        EventKind::Request {
+            crisis,
+            to,
+            requester,
+            formal: true,
+            ..
+        } if crisis == crisis_id => Some((requester.as_str(), to.as_str())),
+        _ => None,
+    })
+}
+
+/// Whether the scenario formally asks the alliance about crisis `crisis_id`.
+fn asks_alliance(crisis_id: &str, scenario: &Scenario, alliance: &str) -> bool {
+    formal_requests(crisis_id, scenario).any(|(_, to)| to == alliance)
+}
+
 /// The state outside the alliance that the scenario has the member concerned
 /// formally ask about crisis `crisis_id` (a bilateral request), if any.
 fn bilateral_request_of(
@@ -247,22 +269,9 @@ fn bilateral_request_of(
     scenario: &Scenario,
     alliance: &str,
 ) -> Option<StateCode> {
-    scenario.events.iter().find_map(|e| match &e.kind {
-        EventKind::Request {
-            crisis,
-            to,
-            requester: r,
-            formal: true,
-            ..
-        } if crisis == crisis_id && to != alliance && r == requester => Some(to.clone()),
-        _ => None,
-    })
-}
-
-fn request_of(crisis_id: &str, scenario: &Scenario, alliance: &str) -> Option<usize> {
-    scenario.events.iter().position(|e| {
-        matches!(&e.kind, EventKind::Request { crisis, to, formal: true, .. } if crisis == crisis_id && to == alliance)
-    })
+    formal_requests(crisis_id, scenario)
+        .find(|(r, to)| *r == requester && *to != alliance)
+        .map(|(_, to)| to.to_string())
 }
 
 impl Plan {
@@ -285,7 +294,7 @@ impl Plan {
                     personnel: *personnel_committed,
                 },
                 k if k.is_crisis() => {
-                    if request_of(&ev.id, scenario, &alliance.id).is_some() {
+                    if asks_alliance(&ev.id, scenario, &alliance.id) {
                         // Decided when the formal request comes.
                         match k {
                             EventKind::OutOfAreaWar {
