@@ -439,7 +439,7 @@ pub fn explain_text(
                 a.trust,
                 a.utility_ask,
                 a.utility_consult
-                    .map_or("no option (domestic unrest)".to_string(), |u| format!(
+                    .map_or("no option (no state to call on)".to_string(), |u| format!(
                         "{u:+.2}"
                     )),
                 pct(a.p_ask).trim(),
@@ -462,12 +462,22 @@ pub fn explain_text(
             }
         }
         if let Some(s) = &d.secretariat {
+            let (act, prestige) = if s.condemns {
+                (
+                    "condemn the attack",
+                    "no prestige cost (a condemnation says nothing of need)".to_string(),
+                )
+            } else {
+                (
+                    "call for a ceasefire",
+                    format!("prestige cost share {:.2}", s.prestige),
+                )
+            };
             let _ = writeln!(
                 out,
-                "  if {} asks the alliance for nothing, does the secretariat call for a ceasefire unasked? trust {:+.2}, prestige cost share {:.2}, severity {:.2} → U={:+.2}, P={}",
+                "  if {} asks the alliance for nothing, does the secretariat {act} unasked? trust {:+.2}, {prestige}, severity {:.2} → U={:+.2}, P={}",
                 s.state,
                 s.trust,
-                s.prestige,
                 s.severity,
                 s.utility,
                 pct(s.p).trim()

@@ -3,7 +3,9 @@
 //! ceasefire (a statement). It speaks as the member would wish to be spoken for:
 //! not for the leading power in its own war, less for a member that has turned
 //! away, more readily the more blood is spilled, never on domestic unrest, and
-//! never in an alliance without a secretariat.
+//! never in an alliance without a secretariat. When a non-state group attacks a
+//! member, there is no party to call on but an act to condemn: a condemnation
+//! says nothing of the member's need, so it carries no prestige cost.
 
 use casus_data::bundled_world;
 use casus_data::cases::bundled_cases;
@@ -122,4 +124,36 @@ fn an_unasked_secretariat_call_is_a_statement_without_a_request() {
     assert!(with[0] < without[0], "with {with:?}, without {without:?}");
     // Mission and deployment need a request: the secretariat does not move them.
     assert!((with[2] - without[2]).abs() < 1e-12 && (with[3] - without[3]).abs() < 1e-12);
+}
+
+#[test]
+fn the_secretariat_condemns_a_non_state_attack_on_the_leader_without_the_prestige_cost() {
+    let world = bundled_world().unwrap();
+    let sc = case(&world, "crocus-2024");
+    let condemnation = call_at(&world, &sc, "crocus-attack").unwrap();
+    assert!(condemnation.condemns, "{condemnation:?}");
+    assert!(condemnation.prestige > 0.5, "{condemnation:?}");
+    // The same attack, made by a state: a call on that state, weighed with the
+    // leading power's prestige cost of being spoken for.
+    let mut by_a_state = sc.clone();
+    for e in by_a_state.events.iter_mut() {
+        if let EventKind::ExternalAggression {
+            aggressor,
+            aggressor_non_state,
+            ..
+        } = &mut e.kind
+        {
+            *aggressor = Some("UKR".into());
+            *aggressor_non_state = None;
+        }
+    }
+    let call = call_at(&world, &by_a_state, "crocus-attack").unwrap();
+    assert!(!call.condemns, "{call:?}");
+    let p = bundled_params().unwrap().params();
+    let expected = condemnation.utility - p.condemn_constant + p.secretariat_constant
+        - p.ask_prestige * call.prestige;
+    assert!(
+        (call.utility - expected).abs() < 1e-9,
+        "{call:?} {condemnation:?}"
+    );
 }

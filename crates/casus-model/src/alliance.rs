@@ -94,7 +94,9 @@ impl Period {
 /// The alliance's secretariat: the one organ that may speak without a member's
 /// request. Its head calls consultations and calls the parties to a ceasefire
 /// (CSTO: the Secretary General's ceasefire call of 28 Sep 2020 and the emergency
-/// Permanent Council he called on 13 Jul 2020, neither requested by Armenia).
+/// Permanent Council he called on 13 Jul 2020, neither requested by Armenia), and
+/// condemns an attack on a member by a non-state group (Minsk metro 2011, Crocus
+/// City Hall and Dagestan 2024).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Secretariat {

@@ -282,6 +282,7 @@ pub const FITTED: &[&str] = &[
     "ask_constant",
     "consult_constant",
     "secretariat_constant",
+    "condemn_constant",
     "sign_constant",
     "grievance",
     "trust_loss",

@@ -343,6 +343,7 @@ mod tests {
         Crisis {
             requester: "AAA".into(),
             adversary: None,
+            non_state: false,
             theatre: "AAA".into(),
             asks: Ask::Forces,
             formal,

@@ -65,6 +65,10 @@ pub struct Crisis {
     pub requester: StateCode,
     /// Against whom the help would act (none for unrest or mediation).
     pub adversary: Option<StateCode>,
+    /// The member was attacked by a non-state group (an armed group, a terrorist
+    /// organisation), not by a state: there is no party to call on, but there is
+    /// an act to condemn. A non-state *threat* is not an act: false.
+    pub non_state: bool,
     /// Where forces would go.
     pub theatre: StateCode,
     pub asks: Ask,
@@ -107,6 +111,14 @@ impl Crisis {
             EventKind::Threat { .. } => Reach::Local,
             _ => Reach::National,
         };
+        let non_state = matches!(
+            crisis,
+            EventKind::ExternalAggression {
+                aggressor: None,
+                aggressor_non_state: Some(_),
+                ..
+            }
+        );
         let (victim, adversary, theatre, unrest) = match crisis {
             EventKind::ExternalAggression {
                 aggressor,
@@ -169,6 +181,7 @@ impl Crisis {
             }) => Some(Crisis {
                 requester: requester.clone(),
                 adversary: adversary.filter(|a| a != requester),
+                non_state,
                 theatre: territory_of.clone(),
                 asks: *asks,
                 formal: *formal,
@@ -180,6 +193,7 @@ impl Crisis {
             _ => Some(Crisis {
                 requester: victim,
                 adversary,
+                non_state,
                 theatre,
                 asks: Ask::Forces,
                 formal: true,
@@ -742,7 +756,8 @@ pub struct AskDecision {
     pub trust: f64,
     /// Utility of asking for help (forces); of asking only for consultations.
     pub utility_ask: f64,
-    /// `None` where consultations are no option (domestic unrest).
+    /// `None` where consultations are no option (no state to call on: domestic
+    /// unrest, a non-state attacker).
     pub utility_consult: Option<f64>,
     /// The bilateral alternative: the strongest partner with a defence treaty in
     /// force, the help it could add, and the utility of asking it instead.
@@ -790,7 +805,10 @@ pub fn decide_ask(
     // A statement needs a party to call on: with no adversary (domestic unrest)
     // there is no one to call to a ceasefire, and the alliance's word on a member's
     // internal affairs is non-interference ("an internal matter", Kyrgyzstan 2020),
-    // so consultations are not an option of their own.
+    // so consultations are not an option of their own. After a non-state group's
+    // attack the model's only word is the secretariat's condemnation, unasked
+    // (`secretariat_call`); a member asking for consultations about it is not
+    // modelled.
     let consult = crisis
         .adversary
         .is_some()
@@ -838,15 +856,19 @@ pub fn decide_ask(
 
 /// The secretariat's choice to speak unasked. When a state's forces fight a member
 /// and the member asks the alliance for nothing, the Secretary General may still
-/// call the parties to a ceasefire or call an emergency meeting: a statement on
+/// call the parties to a ceasefire or call an emergency meeting; when a non-state
+/// group attacks a member, he may condemn the attack. Either is a statement on
 /// the ladder, with no council decision behind it and no request answered.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SecretariatCall {
     /// The member it would speak for.
     pub state: StateCode,
+    /// A condemnation of a non-state group's attack (`true`) or a call on a
+    /// state (`false`).
+    pub condemns: bool,
     /// That member's trust in the alliance, centred (−½…½).
     pub trust: f64,
-    /// That member's share of alliance spending.
+    /// That member's share of alliance spending (weighed only in a call on a state).
     pub prestige: f64,
     /// How bloody the crisis is (0–1, [`Crisis::severity`]).
     pub severity: f64,
@@ -863,17 +885,30 @@ pub struct SecretariatCall {
 /// of an official request", Kursk 2024, S17), and the blood spilled, weighed as
 /// the member weighs it when it asks for help: a call for a ceasefire answers
 /// the killing (the SG's calls came after 91 deaths in April 2016 and on the
-/// first day of the 2020 war). One constant of its own.
+/// first day of the 2020 war). The call has one constant of its own.
+///
+/// An attack by a non-state group leaves no party to call on, but an act to
+/// condemn. Condemning terrorism says nothing of the victim's need for the
+/// alliance, so the prestige cost does not enter; the condemnation has its own
+/// constant (`condemn_constant`), since it costs the alliance nothing with any
+/// state, where a call on a state may cost it that state's goodwill. Trust and
+/// blood weigh as in the call.
 pub fn secretariat_call(f: &Facts, crisis: &Crisis) -> SecretariatCall {
     let p = f.params;
     let me = crisis.requester.as_str();
     let trust = f.memory.trust_of(me, p) - 0.5;
     let prestige = f.spending_share(me);
     let severity = crisis.severity();
-    let utility =
-        p.secretariat_constant + p.trust * trust - p.ask_prestige * prestige + blood(p, crisis);
+    let condemns = crisis.non_state;
+    let standing = if condemns {
+        p.condemn_constant
+    } else {
+        p.secretariat_constant - p.ask_prestige * prestige
+    };
+    let utility = standing + p.trust * trust + blood(p, crisis);
     SecretariatCall {
         state: me.to_string(),
+        condemns,
         trust,
         prestige,
         severity,

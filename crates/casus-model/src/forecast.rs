@@ -518,9 +518,11 @@ impl Plan {
                             members_consult =
                                 decision::decide_all(&facts, det, &consultations(crisis));
                             // A call for a ceasefire or for restraint needs a state to
-                            // call on (an attacker or a threatening state): none on
-                            // unrest or against a non-state group.
-                            if self.alliance().secretariat.is_some() && crisis.adversary.is_some() {
+                            // call on (an attacker or a threatening state); a non-state
+                            // group's attack can be condemned. Nothing on unrest.
+                            if self.alliance().secretariat.is_some()
+                                && (crisis.adversary.is_some() || crisis.non_state)
+                            {
                                 secretariat = Some(decision::secretariat_call(&facts, crisis));
                             }
                         }

@@ -99,6 +99,8 @@ params! {
     consult_constant,
     /// Constant utility of the secretariat calling for a ceasefire unasked.
     secretariat_constant,
+    /// Constant utility of the secretariat condemning an attack by a non-state group unasked.
+    condemn_constant,
     /// Constant utility of signing a summit declaration (the consensus default).
     sign_constant,
     /// Weight of a grievance (help received short of what was asked and owed).
