@@ -51,6 +51,18 @@ fn step<'a>(d: &'a Determination, provision: &str) -> &'a casus_model::treaty::S
         })
 }
 
+/// Asserts that `provision` does not apply to `d`, for a reason that names `because`.
+fn not_applicable(d: &Determination, provision: &str, because: &str) {
+    let s = step(d, provision);
+    assert_eq!(
+        s.outcome,
+        Outcome::NotApplicable,
+        "{provision}: {}",
+        s.reason
+    );
+    assert!(s.reason.contains(because), "{provision}: {}", s.reason);
+}
+
 #[test]
 fn kazakhstan_2022_request_invokes_art4_and_permits_peacekeeping_deployment() {
     let t = timeline("kazakhstan-2022");
@@ -108,13 +120,7 @@ fn karabakh_2020_fighting_outside_recognised_territory_is_no_casus_foederis() {
     let t = timeline("karabakh-2020");
     let war = event(&t, id_of_kind(&t, "external_aggression"));
     assert!(!war.casus_foederis);
-    let s = step(war, "CST-4");
-    assert_eq!(s.outcome, Outcome::NotApplicable);
-    assert!(
-        s.reason.contains("recognised territory of AZE"),
-        "{}",
-        s.reason
-    );
+    not_applicable(war, "CST-4", "recognised territory of AZE");
     // Armenia's request went to Russia under the bilateral treaty, outside the alliance.
     let bilateral = t
         .iter()
@@ -149,9 +155,7 @@ fn russia_war_against_ukraine_is_no_casus_foederis() {
     let t = timeline("russia-ukraine-2022");
     let war = event(&t, id_of_kind(&t, "out_of_area_war"));
     assert!(!war.casus_foederis);
-    let s = step(war, "CST-4");
-    assert_eq!(s.outcome, Outcome::NotApplicable);
-    assert!(s.reason.contains("non-member"), "{}", s.reason);
+    not_applicable(war, "CST-4", "non-member");
     // Russia's wish for allied troops creates no obligation to send them.
     let wish = event(&t, id_of_kind(&t, "request"));
     assert!(!wish.casus_foederis);
@@ -236,13 +240,7 @@ fn tajikistan_2021_taliban_at_the_border_is_a_threat_for_consultations_not_art4(
     assert!(!threat.casus_foederis);
     assert!(threat.has_active(ObligationKind::Consult));
     assert_eq!(step(threat, "CST-2a").outcome, Outcome::Applies);
-    let art4 = step(threat, "CST-4");
-    assert_eq!(art4.outcome, Outcome::NotApplicable);
-    assert!(
-        art4.reason.contains("threatened, not attacked"),
-        "{}",
-        art4.reason
-    );
+    not_applicable(threat, "CST-4", "threatened, not attacked");
     // The appeal makes Art. 2's measures of assistance run; still no casus foederis.
     let appeal = event(&t, id_of_kind(&t, "request"));
     assert!(!appeal.casus_foederis);
