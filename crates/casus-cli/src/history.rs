@@ -1,13 +1,15 @@
-//! `backtest` and `calibrate`: the model against documented cases, the scores
-//! against baselines, the reliability diagram, and the fitted parameter file.
+//! `backtest`, `calibrate` and `anchors` for people: the case library loaded at
+//! the edge, the scores against baselines as text, the reliability diagram, the
+//! fitted parameter file, and the implied reliability beside the published rates.
 
 use crate::input::{InvalidInput, write_atomic};
 use anyhow::{Context, Result};
+use casus_app::anchors::AnchorsSummary;
+use casus_app::history::GroupScores;
 use casus_data::cases::{bundled_cases, load_cases};
 use casus_data::params::{Entry, ParamFile};
 use casus_model::calibration::{Backtest, Case, Scores};
 use casus_model::scenario::World;
-use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -38,51 +40,43 @@ pub fn cases(dir: Option<&Path>, world: &World) -> Result<Vec<Case>> {
     }
 }
 
-fn dist(p: &[f64; 4]) -> Value {
-    json!({ "none": p[0], "statement": p[1], "mission": p[2], "deployment": p[3] })
-}
-
-fn scores_json(s: &Scores) -> Value {
-    json!({ "brier": s.brier, "log": s.log, "accuracy": s.accuracy, "n": s.n })
-}
-
-pub fn backtest_json(b: &Backtest) -> Value {
-    let cases: Vec<Value> = b
-        .predictions
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.case,
-                "event": p.event,
-                "observed": p.observed.map(|o| o.name()),
-                "predicted": p.predicted.as_ref().map(dist),
-                "baselines": {
-                    "treaty_literal": p.treaty_literal.as_ref().map(dist),
-                    "leader_only": p.leader_only.as_ref().map(dist),
-                },
-                "took_part": p.took_part.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_take_part": q}))).collect::<serde_json::Map<_, _>>(),
-                "signed": p.signed.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_sign": q}))).collect::<serde_json::Map<_, _>>(),
-                "stances": p.stances.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s.name(), "p": q}))).collect::<serde_json::Map<_, _>>(),
-                "asked": p.asked.as_ref().map(|(m, c, q)| json!({
-                    "requester": m,
-                    "observed": casus_model::calibration::ASK_CHOICES[*c],
-                    "p": {
-                        "help": q[0], "consultations": q[1], "bilateral": q[2], "no_one": q[3],
-                    },
-                })),
-            })
-        })
-        .collect();
-    json!({
-        "cases": cases,
-        "scores": scores_json(&b.scores),
-        "baselines": b.baselines.iter().map(|(k, v)| (k.clone(), scores_json(v))).collect::<serde_json::Map<_, _>>(),
-        "member_level": { "brier": b.member_brier, "n": b.member_n },
-    })
-}
-
 fn pct(x: f64) -> String {
     format!("{:3.0}%", 100.0 * x)
+}
+
+fn row(out: &mut String, name: &str, s: &Scores) {
+    let _ = writeln!(
+        out,
+        "  {name:<16} {:>7.3} {:>7.3} {:>8.0}%",
+        s.brier,
+        s.log,
+        100.0 * s.accuracy
+    );
+}
+
+/// The scores of each held-out alliance beside its baselines.
+pub fn groups_text(title: &str, groups: &[GroupScores]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}");
+    for g in groups {
+        let _ = writeln!(
+            out,
+            "{}: {} cases, {} ladder outcomes",
+            g.group,
+            g.cases.len(),
+            g.scores.n
+        );
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>7} {:>7} {:>9}",
+            "", "Brier", "log", "accuracy"
+        );
+        row(&mut out, "model", &g.scores);
+        for (k, v) in &g.baselines {
+            row(&mut out, k, v);
+        }
+    }
+    out
 }
 
 pub fn backtest_text(title: &str, b: &Backtest) -> String {
@@ -167,15 +161,6 @@ pub fn backtest_text(title: &str, b: &Backtest) -> String {
         "  {:<16} {:>7} {:>7} {:>9}",
         "", "Brier", "log", "accuracy"
     );
-    let row = |out: &mut String, name: &str, s: &Scores| {
-        let _ = writeln!(
-            out,
-            "  {name:<16} {:>7.3} {:>7.3} {:>8.0}%",
-            s.brier,
-            s.log,
-            100.0 * s.accuracy
-        );
-    };
     row(&mut out, "model", &b.scores);
     for (k, v) in &b.baselines {
         row(&mut out, k, v);
@@ -292,7 +277,7 @@ pub fn reliability_svg(b: &Backtest, title: &str) -> String {
 pub fn fitted_file(
     base: &ParamFile,
     fitted: &casus_model::params::Params,
-    meta: Vec<(&str, toml::Value)>,
+    meta: Vec<(String, toml::Value)>,
 ) -> ParamFile {
     let mut pf = base.clone();
     for (name, value) in fitted.pairs() {
@@ -315,9 +300,7 @@ pub fn fitted_file(
         }
     }
     pf.meta.clear();
-    for (k, v) in meta {
-        pf.meta.insert(k.to_string(), v);
-    }
+    pf.meta.extend(meta);
     pf
 }
 
@@ -349,72 +332,34 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, text)
 }
 
-/// The implied rate of honoured defence commitments: every member attacked on its
-/// own territory by each outside state with a sourced dispute or rivalry, asking
-/// under the collective-defence article for forces, on 1 July of each year
-/// 2010–2024; "honoured" = the council sends forces (deployment), "partly" = a
-/// mission. Printed beside the published rates. The attacks are wars (reach
-/// national), because the published rates count alliance partners' conduct in
-/// wars, not in border clashes.
-pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Result<String> {
-    use casus_model::forecast::{Plan, exact};
-    let alliance = &world.alliances["CSTO"];
-    let article = alliance
-        .provisions
-        .iter()
-        .find(|p| matches!(p.rule, casus_model::treaty::Rule::CollectiveDefence { .. }))
-        .map(|p| p.id.clone())
-        .unwrap_or_default();
-    let outsiders: Vec<&str> = world
-        .states
-        .keys()
-        .map(String::as_str)
-        .filter(|s| !alliance.members.iter().any(|m| m.state == *s))
-        .collect();
-    let (mut n, mut deployed, mut mission) = (0usize, 0.0, 0.0);
-    for year in (2010..=2024).step_by(2) {
-        let date = casus_model::Date::new(year, 7, 1).expect("valid date");
-        for victim in alliance.members_on(date) {
-            if !alliance.is_participating(victim, date) {
-                continue;
-            }
-            for aggressor in &outsiders {
-                let text = format!(
-                    "format = 1\nid = \"anchor\"\ntitle = \"t\"\nalliance = \"CSTO\"\n\
-                     [[events]]\nid = \"c\"\ndate = {date}\nkind = \"external_aggression\"\naggressor = \"{aggressor}\"\ntarget = \"{victim}\"\nreach = \"national\"\ntitle = \"t\"\n\
-                     [[events]]\nid = \"r\"\ndate = {date}\nkind = \"request\"\nrequester = \"{victim}\"\nto = \"CSTO\"\ncrisis = \"c\"\narticle = \"{article}\"\nasks = \"forces\"\ntitle = \"t\"\n"
-                );
-                let sc = casus_data::parse_scenario("anchor.toml", &text, world)
-                    .map_err(InvalidInput)?;
-                let plan = Plan::new(world, &sc, params)?;
-                if let Some(o) = exact(&plan)[1].outcomes {
-                    n += 1;
-                    deployed += o[3];
-                    mission += o[2];
-                }
-            }
-        }
-    }
-    let rate = deployed / n.max(1) as f64;
-    let partly = mission / n.max(1) as f64;
+/// The implied rate of honoured defence commitments, printed beside the
+/// published rates (see `casus_app::anchors`).
+pub fn anchors_text(a: &AnchorsSummary) -> String {
+    let (first, last) = (
+        a.years.first().copied().unwrap_or_default(),
+        a.years.last().copied().unwrap_or_default(),
+    );
+    let step = a.years.get(1).map_or(1, |y| y - first);
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Implied reliability of the CSTO's collective-defence clause ({article}), model vs published rates"
+        "Implied reliability of the {}'s collective-defence clause ({}), model vs published rates",
+        a.alliance, a.article
     );
     let _ = writeln!(
         s,
-        "model: {n} synthetic invocations (each member attacked by each non-member in a war — reach national — formal request for forces, 2010–2024 every 2 years)"
+        "model: {} synthetic invocations (each member attacked by each non-member in a war — reach national — formal request for forces, {first}–{last} every {step} years)",
+        a.invocations
     );
     let _ = writeln!(
         s,
         "  honoured (forces sent)           {:5.1}%",
-        100.0 * rate
+        100.0 * a.honoured
     );
     let _ = writeln!(
         s,
         "  partly (mission, no forces)      {:5.1}%",
-        100.0 * partly
+        100.0 * a.partly
     );
     let _ = writeln!(s, "published (shared/domain/published-models.md §3):");
     let _ = writeln!(
@@ -437,5 +382,5 @@ pub fn anchors_text(world: &World, params: &casus_model::params::Params) -> Resu
         s,
         "  Chiba et al. (2026), invoked alliances                          ~67%"
     );
-    Ok(s)
+    s
 }

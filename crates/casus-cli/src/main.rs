@@ -1,19 +1,24 @@
-//! `casus`: the command line. A thin shell around the library crates: it parses
-//! arguments, loads data at the edge, calls the pure core and renders the result.
+//! `casus`: the command line. Arguments become a validated request of a
+//! `casus-app` use case, the use case returns a summary, and a renderer turns it
+//! into text, JSON or SVG — the way ripgrep turns its flags into its own config.
+//! Reading input files, the clock and the terminal, and writing outputs, happen
+//! here at the edge; no use-case logic does.
 
 mod history;
 mod input;
 mod report;
 
 use anyhow::{Context, Result};
-use casus_data::{bundled_scenario, bundled_scenario_names, bundled_world};
-use casus_model::analysis::analyse_timeline;
-use casus_model::forecast::{Plan, modal_course, monte_carlo};
-use clap::{Parser, Subcommand};
+use casus_app::forecast::{ForecastRequest, HorizonRequest};
+use casus_app::history::{BacktestRequest, CalibrateRequest, HoldOut, PriorSd};
+use casus_app::{Progress, Silent, Threads, render};
+use casus_data::bundled_world;
+use casus_model::scenario::World;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal as _, Write as _};
+use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// casus — a collective-security alliance (the CSTO first) as software you can run.
 #[derive(Parser)]
@@ -33,116 +38,165 @@ enum Command {
         scenario: String,
     },
     /// Run a scenario: the timeline, and for each event what the treaty says and why.
-    Run {
-        /// A bundled scenario name (see `casus list`) or a path to a .toml file.
-        scenario: String,
-        /// Seed for stochastic parts (default: the scenario's own seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Print one JSON document instead of text.
-        #[arg(long)]
-        json: bool,
-        /// Write the output to this file (atomically) instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
+    Run(RunArgs),
     /// Explain every decision of a scenario along its most likely course: utility
     /// terms, choice probabilities, who blocks.
-    Explain {
-        /// A bundled scenario name or a path to a .toml file.
-        scenario: String,
-        /// Only this event.
-        #[arg(long)]
-        event: Option<String>,
-        /// Parameter file (default: the bundled one).
-        #[arg(long)]
-        params: Option<PathBuf>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Explain(ExplainArgs),
     /// Monte Carlo forecast: per event, the probability of each outcome with 95%
     /// intervals, members' stances and expected contributions.
-    Forecast {
-        /// A bundled scenario name or a path to a .toml file.
-        scenario: String,
-        /// Number of replications.
-        #[arg(long, default_value_t = 10_000)]
-        runs: u64,
-        /// Seed (default: the scenario's own seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). The result does not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Parameter file (default: the bundled one).
-        #[arg(long)]
-        params: Option<PathBuf>,
-        /// Print one JSON document instead of text.
-        #[arg(long)]
-        json: bool,
-        /// Write the output to this file (atomically) instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Simulate the years after the scenario up to this date (YYYY-MM-DD):
-        /// summits, exercises, crises from base rates, freezes, exits, dissolution.
-        #[arg(long)]
-        until: Option<String>,
-        /// With --until: also write fan charts (SVG) to this file.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-    },
+    Forecast(ForecastArgs),
     /// Score the model on documented cases against baselines (climatology,
     /// treaty-literal, leader-only).
-    Backtest {
-        /// A directory of cases (NAME.toml + NAME.observed.toml); default: the bundled library.
-        #[arg(long)]
-        cases: Option<PathBuf>,
-        /// Parameter file (default: the bundled one).
-        #[arg(long)]
-        params: Option<PathBuf>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-        /// Also write a reliability diagram (SVG) to this file.
-        #[arg(long)]
-        reliability: Option<PathBuf>,
-    },
+    Backtest(BacktestArgs),
     /// The model's implied rate of honoured defence commitments beside the published
     /// reliability figures (Leeds et al. 2000; Berkemeier & Fuhrmann 2018).
-    Anchors {
-        /// Parameter file (default: the bundled one).
-        #[arg(long)]
-        params: Option<PathBuf>,
-    },
+    Anchors(AnchorsArgs),
     /// Fit the global parameters to the cases (maximum a posteriori), report
     /// leave-one-out scores beside in-sample ones, and write the parameter file.
-    Calibrate {
-        /// A directory of cases; default: the bundled library.
-        #[arg(long)]
-        cases: Option<PathBuf>,
-        /// Starting parameter file and centre of the prior (default: the bundled priors, data/priors.toml).
-        #[arg(long)]
-        params: Option<PathBuf>,
-        /// Where to write the fitted parameter file (atomically).
-        #[arg(long, short, default_value = "parameters.toml")]
-        output: PathBuf,
-        /// Objective evaluations for the full fit (leave-one-out fits get a third).
-        #[arg(long, default_value_t = 6000)]
-        evals: usize,
-        /// The date written into the provenance (default: today).
-        #[arg(long)]
-        date: Option<String>,
-        /// Skip the leave-one-out refits.
-        #[arg(long)]
-        no_loo: bool,
-        /// Also write the leave-one-out reliability diagram (SVG) to this file.
-        #[arg(long)]
-        reliability: Option<PathBuf>,
-        /// Standard deviation of the Gaussian prior around the starting values (logit units).
-        #[arg(long, default_value_t = casus_model::calibration::PRIOR_SD)]
-        prior_sd: f64,
-    },
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// A bundled scenario name (see `casus list`) or a path to a .toml file.
+    scenario: String,
+    /// Seed for stochastic parts (default: the scenario's own seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// A bundled scenario name or a path to a .toml file.
+    scenario: String,
+    /// Only this event.
+    #[arg(long)]
+    event: Option<String>,
+    /// Parameter file (default: the bundled one).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ForecastArgs {
+    /// A bundled scenario name or a path to a .toml file.
+    scenario: String,
+    /// Number of replications.
+    #[arg(long, default_value_t = 10_000)]
+    runs: u64,
+    /// Seed (default: the scenario's own seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Parameter file (default: the bundled one).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Simulate the years after the scenario up to this date (YYYY-MM-DD):
+    /// summits, exercises, crises from base rates, freezes, exits, dissolution.
+    #[arg(long)]
+    until: Option<String>,
+    /// With --until: also write fan charts (SVG) to this file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+}
+
+/// How `--hold-out` groups the cases.
+#[derive(Clone, Copy, ValueEnum)]
+enum HoldOutArg {
+    /// Each case predicted by a fit on the others.
+    Case,
+    /// Each alliance's cases predicted by a fit on the other alliances' cases.
+    Alliance,
+}
+
+impl From<HoldOutArg> for HoldOut {
+    fn from(h: HoldOutArg) -> HoldOut {
+        match h {
+            HoldOutArg::Case => HoldOut::Case,
+            HoldOutArg::Alliance => HoldOut::Alliance,
+        }
+    }
+}
+
+#[derive(Args)]
+struct BacktestArgs {
+    /// A directory of cases (NAME.toml + NAME.observed.toml); default: the bundled library.
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// Parameter file (default: the bundled one).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write a reliability diagram (SVG) to this file.
+    #[arg(long)]
+    reliability: Option<PathBuf>,
+    /// `alliance`: also score each alliance's cases apart, with climatology from
+    /// the other alliances' base rates (needs cases of two alliances or more).
+    #[arg(long, value_enum)]
+    hold_out: Option<HoldOutArg>,
+}
+
+#[derive(Args)]
+struct AnchorsArgs {
+    /// Parameter file (default: the bundled one).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// The alliance whose collective-defence clause is invoked.
+    #[arg(long, default_value = "CSTO")]
+    alliance: String,
+}
+
+#[derive(Args)]
+struct CalibrateArgs {
+    /// A directory of cases; default: the bundled library.
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// Starting parameter file and centre of the prior (default: the bundled priors, data/priors.toml).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// Where to write the fitted parameter file (atomically).
+    #[arg(long, short, default_value = "parameters.toml")]
+    output: PathBuf,
+    /// Objective evaluations for the full fit (held-out refits get a third).
+    #[arg(long, default_value_t = 6000)]
+    evals: usize,
+    /// The date written into the provenance (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// Skip the held-out refits.
+    #[arg(long)]
+    no_loo: bool,
+    /// How the out-of-sample refits hold cases out: each case, or each alliance's cases.
+    #[arg(long, value_enum, default_value = "case")]
+    hold_out: HoldOutArg,
+    /// Also write the held-out reliability diagram (SVG) to this file.
+    #[arg(long)]
+    reliability: Option<PathBuf>,
+    /// Standard deviation of the Gaussian prior around the starting values (logit units).
+    #[arg(long, default_value_t = casus_model::calibration::PRIOR_SD)]
+    prior_sd: f64,
+    /// Worker threads for the refits (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFile> {
@@ -161,32 +215,59 @@ fn load_params(path: Option<&PathBuf>) -> Result<casus_model::params::Params> {
     Ok(load_param_file(path)?.params())
 }
 
-/// A progress line on standard error while a long forecast runs (terminals only).
-fn with_progress<T>(runs: u64, f: impl FnOnce(&AtomicU64) -> T) -> T {
-    let done = AtomicU64::new(0);
-    let show = std::io::stderr().is_terminal() && runs >= 200_000;
-    let finished = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|s| {
-        if show {
-            s.spawn(|| {
-                while !finished.load(Ordering::Relaxed) {
-                    let d = done.load(Ordering::Relaxed);
-                    let width = 30;
-                    let filled = (width as u64 * d / runs.max(1)) as usize;
-                    eprint!(
-                        "\r[{}{}] {d}/{runs} replications",
-                        "#".repeat(filled),
-                        " ".repeat(width - filled.min(width))
-                    );
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                eprint!("\r{}\r", " ".repeat(70));
-            });
+/// `--threads N` as the use cases take it.
+fn threads(n: Option<usize>) -> Result<Threads> {
+    match n {
+        None => Ok(Threads::ALL_CORES),
+        Some(n) => Threads::new(n)
+            .context("--threads must be at least 1 (or leave it out to use all cores)"),
+    }
+}
+
+/// A use case's error, with located input problems kept as they are.
+fn app(e: casus_app::Error) -> anyhow::Error {
+    match e {
+        casus_app::Error::Input(l) => input::InvalidInput(l).into(),
+        e => e.into(),
+    }
+}
+
+/// A progress line on standard error while long work runs (terminals only).
+struct ProgressLine {
+    shown: bool,
+    unit: &'static str,
+}
+
+impl ProgressLine {
+    fn new(shown: bool, unit: &'static str) -> Self {
+        ProgressLine {
+            shown: shown && std::io::stderr().is_terminal(),
+            unit,
         }
-        let r = f(&done);
-        finished.store(true, Ordering::Relaxed);
-        r
-    })
+    }
+
+    /// Clear the line once the work is done.
+    fn finish(&self) {
+        if self.shown {
+            eprint!("\r{}\r", " ".repeat(70));
+        }
+    }
+}
+
+impl Progress for ProgressLine {
+    fn update(&self, done: u64, total: u64) {
+        let width = 30;
+        let filled = (width as u64 * done / total.max(1)) as usize;
+        eprint!(
+            "\r[{}{}] {done}/{total} {}",
+            "#".repeat(filled),
+            " ".repeat(width - filled.min(width)),
+            self.unit
+        );
+    }
+    fn wanted(&self) -> bool {
+        self.shown
+    }
 }
 
 fn main() -> ExitCode {
@@ -222,299 +303,241 @@ fn execute(cli: Cli) -> Result<()> {
     let world = bundled_world().map_err(input::InvalidInput)?;
     match cli.command {
         Command::List => {
-            let mut s = String::new();
-            s.push_str("alliances:\n");
-            for a in world.alliances.values() {
-                let on = casus_model::Date::new(2026, 1, 1).expect("valid date");
-                let members: Vec<String> = a
-                    .members_on(on)
-                    .into_iter()
-                    .map(|m| {
-                        if a.is_participating(m, on) {
-                            m.to_string()
-                        } else {
-                            format!("{m}(suspended)")
-                        }
-                    })
-                    .collect();
-                s.push_str(&format!(
-                    "  {:<6} {} — {} provisions, members (2026): {}\n",
-                    a.id,
-                    a.name,
-                    a.provisions.len(),
-                    members.join(" ")
-                ));
-            }
-            s.push_str("states:\n");
-            for st in world.states.values() {
-                s.push_str(&format!("  {}  {}\n", st.code, st.name));
-            }
-            s.push_str("scenarios:\n");
-            for name in bundled_scenario_names() {
-                let title = match bundled_scenario(name, &world) {
-                    Some(Ok(sc)) => sc.title,
-                    Some(Err(e)) => format!("INVALID: {e}"),
-                    None => String::new(),
-                };
-                s.push_str(&format!("  {name:<28} {title}\n"));
-            }
-            emit(&s, None)
-        }
-        Command::Check { scenario } => {
-            let sc = input::load_scenario(&scenario, &world)?;
-            analyse_timeline(&world, &sc)?;
+            let on = casus_model::Date::new(2026, 1, 1).expect("valid date");
             emit(
-                &format!(
-                    "{scenario}: ok — {} events, alliance {}\n",
-                    sc.events.len(),
-                    sc.alliance
-                ),
+                &report::catalogue_text(&casus_app::catalogue::list(&world, on)),
                 None,
             )
         }
-        Command::Run {
-            scenario,
-            seed,
-            json,
-            output,
-        } => {
+        Command::Check { scenario } => {
             let sc = input::load_scenario(&scenario, &world)?;
-            let seed = seed.unwrap_or(sc.seed);
-            let events = analyse_timeline(&world, &sc)?;
-            let text = if json {
-                let doc = serde_json::json!({
-                    "scenario": sc.id,
-                    "title": sc.title,
-                    "alliance": sc.alliance,
-                    "seed": seed,
-                    "events": events,
-                });
-                serde_json::to_string_pretty(&doc)? + "\n"
-            } else {
-                report::timeline(&sc, &events, seed)
-            };
-            emit(&text, output.as_ref())
+            let c = casus_app::catalogue::check(&world, &sc).map_err(app)?;
+            emit(&report::check_text(&scenario, &c), None)
         }
-        Command::Explain {
-            scenario,
-            event,
-            params,
-            json,
-        } => {
-            let params = load_params(params.as_ref())?;
-            let sc = input::load_scenario(&scenario, &world)?;
-            if let Some(e) = &event
-                && !sc.events.iter().any(|x| &x.id == e)
-            {
-                let ids: Vec<&str> = sc.events.iter().map(|x| x.id.as_str()).collect();
-                anyhow::bail!(
-                    "scenario `{}` has no event `{e}`\n  help: its events: {}",
-                    sc.id,
-                    ids.join(", ")
-                );
-            }
-            let plan = Plan::new(&world, &sc, &params)?;
-            let course = modal_course(&plan);
-            let text = if json {
-                let items: Vec<_> = course
-                    .iter()
-                    .filter(|(ev, _, _)| event.as_ref().is_none_or(|e| *e == sc.events[*ev].id))
-                    .map(|(ev, d, draw)| {
-                        serde_json::json!({
-                            "id": sc.events[*ev].id,
-                            "decisions": d,
-                            "modal_outcome": draw.outcome.map(|o| o.name()),
-                            "council": draw.council,
-                        })
-                    })
-                    .collect();
-                serde_json::to_string_pretty(
-                    &serde_json::json!({ "scenario": sc.id, "events": items }),
-                )? + "\n"
+        Command::Run(a) => {
+            let sc = input::load_scenario(&a.scenario, &world)?;
+            let s = casus_app::timeline::run(&world, &sc, a.seed).map_err(app)?;
+            let text = if a.json {
+                render::run_json(&s)
             } else {
-                report::explain_text(&sc, &course, event.as_deref())
+                report::timeline(&s)
+            };
+            emit(&text, a.output.as_ref())
+        }
+        Command::Explain(a) => {
+            let req = casus_app::timeline::ExplainRequest {
+                params: load_params(a.params.as_ref())?,
+                scenario: input::load_scenario(&a.scenario, &world)?,
+                event: a.event,
+            };
+            let s = casus_app::timeline::explain(&world, &req).map_err(app)?;
+            let text = if a.json {
+                render::explain_json(&s)
+            } else {
+                report::explain_text(&s)
             };
             emit(&text, None)
         }
-        Command::Forecast {
+        Command::Forecast(a) => forecast(a, &world),
+        Command::Anchors(a) => {
+            let req = casus_app::anchors::AnchorsRequest {
+                alliance: a.alliance,
+                params: load_params(a.params.as_ref())?,
+                years: (2010..=2024).step_by(2).collect(),
+                threads: Threads::ALL_CORES,
+            };
+            let s = casus_app::anchors::anchors(&world, &req, &Silent).map_err(app)?;
+            emit(&history::anchors_text(&s), None)
+        }
+        Command::Backtest(a) => backtest(a, &world),
+        Command::Calibrate(a) => calibrate(a, &world),
+    }
+}
+
+fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
+    let runs = NonZeroU64::new(a.runs).context("--runs must be at least 1")?;
+    let threads = threads(a.threads)?;
+    let params = load_params(a.params.as_ref())?;
+    let scenario = input::load_scenario(&a.scenario, world)?;
+    let line = ProgressLine::new(runs.get() >= 200_000, "replications");
+    if let Some(until) = a.until {
+        let until: casus_model::Date = until.parse().map_err(|e| {
+            anyhow::anyhow!(
+                "--until: {e}\n  help: give a date as YYYY-MM-DD, e.g. --until 2030-12-31"
+            )
+        })?;
+        let req = HorizonRequest {
             scenario,
-            runs,
-            seed,
-            threads,
             params,
-            json,
-            output,
+            rates: casus_data::params::bundled_base_rates().map_err(input::InvalidInput)?,
             until,
-            svg,
-        } => {
-            if runs == 0 {
-                anyhow::bail!("--runs must be at least 1");
-            }
-            if threads == Some(0) {
-                anyhow::bail!("--threads must be at least 1 (or leave it out to use all cores)");
-            }
-            let params = load_params(params.as_ref())?;
-            let sc = input::load_scenario(&scenario, &world)?;
-            let seed = seed.unwrap_or(sc.seed);
-            let plan = Plan::new(&world, &sc, &params)?;
-            if let Some(until) = until {
-                let date: casus_model::Date = until.parse().map_err(|e| {
-                    anyhow::anyhow!(
-                        "--until: {e}\n  help: give a date as YYYY-MM-DD, e.g. --until 2030-12-31"
-                    )
-                })?;
-                let last = sc.events.last().map(|e| e.date).unwrap_or(date);
-                if date.year <= last.year {
-                    anyhow::bail!(
-                        "--until {date} is not after the scenario's last year ({})\n  help: give a date in a later year",
-                        last.year
-                    );
-                }
-                let rates =
-                    casus_data::params::bundled_base_rates().map_err(input::InvalidInput)?;
-                let years = with_progress(runs, |p| {
-                    casus_model::horizon::run_until(&plan, &rates, date, seed, runs, threads, p)
-                })?;
-                if let Some(svg) = &svg {
-                    input::write_atomic(svg, &report::horizon_svg(&sc, &years))?;
-                }
-                let text = if json {
-                    serde_json::to_string_pretty(&report::horizon_json(
-                        &sc, &years, runs, seed, &until,
-                    ))? + "\n"
-                } else {
-                    report::horizon_text(&sc, &years, runs, seed)
-                };
-                return emit(&text, output.as_ref());
-            }
-            if svg.is_some() {
-                anyhow::bail!("--svg draws the fan charts of a long-horizon run: add --until DATE");
-            }
-            let tallies = with_progress(runs, |p| monte_carlo(&plan, seed, runs, threads, p))?;
-            let text = if json {
-                serde_json::to_string_pretty(&report::forecast_json(&sc, &tallies, runs, seed))?
-                    + "\n"
-            } else {
-                report::forecast_text(&sc, &tallies, runs, seed)
-            };
-            emit(&text, output.as_ref())
+            runs,
+            seed: a.seed,
+            threads,
+        };
+        let s = casus_app::forecast::horizon(world, &req, &line);
+        line.finish();
+        let s = s.map_err(app)?;
+        if let Some(svg) = &a.svg {
+            input::write_atomic(svg, &report::horizon_svg(&s))?;
         }
-        Command::Anchors { params } => {
-            let params = load_params(params.as_ref())?;
-            emit(&history::anchors_text(&world, &params)?, None)
-        }
-        Command::Backtest {
-            cases,
-            params,
-            json,
-            reliability,
-        } => {
-            let params = load_params(params.as_ref())?;
-            let cases = history::cases(cases.as_deref(), &world)?;
-            let b = casus_model::calibration::backtest(&world, &cases, &params)
-                .map_err(anyhow::Error::msg)?;
-            if let Some(svg) = reliability {
-                history::write(
-                    &svg,
-                    &history::reliability_svg(&b, "casus: reliability (in-sample)"),
-                )?;
-            }
-            let text = if json {
-                serde_json::to_string_pretty(&history::backtest_json(&b))? + "\n"
-            } else {
-                history::backtest_text(&format!("backtest: {} cases", cases.len()), &b)
-            };
-            emit(&text, None)
-        }
-        Command::Calibrate {
-            cases,
-            params,
-            output,
-            evals,
-            date,
-            no_loo,
-            reliability,
-            prior_sd,
-        } => {
-            if !(prior_sd > 0.0 && prior_sd.is_finite()) {
-                anyhow::bail!("--prior-sd must be a positive number");
-            }
-            use casus_model::calibration::{backtest, evaluate, fit, leave_one_out};
-            let base = match params.as_ref() {
-                Some(_) => load_param_file(params.as_ref())?,
-                None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,
-            };
-            let prior = base.params();
-            let cases = history::cases(cases.as_deref(), &world)?;
-            let refs: Vec<&casus_model::calibration::Case> = cases.iter().collect();
-            eprintln!(
-                "fitting {} parameters to {} cases …",
-                casus_model::calibration::FITTED.len(),
-                cases.len()
-            );
-            let (fitted, objective) = fit(&world, &refs, &prior, prior_sd, &prior, evals);
-            let before = backtest(&world, &cases, &prior).map_err(anyhow::Error::msg)?;
-            let after = backtest(&world, &cases, &fitted).map_err(anyhow::Error::msg)?;
-            let mut report = String::new();
-            report.push_str(&history::backtest_text(
-                "prior parameters, in-sample",
-                &before,
+        let text = if a.json {
+            render::horizon_json(&s)
+        } else {
+            report::horizon_text(&s)
+        };
+        return emit(&text, a.output.as_ref());
+    }
+    if a.svg.is_some() {
+        anyhow::bail!("--svg draws the fan charts of a long-horizon run: add --until DATE");
+    }
+    let req = ForecastRequest {
+        scenario,
+        params,
+        runs,
+        seed: a.seed,
+        threads,
+    };
+    let s = casus_app::forecast::forecast(world, &req, &line);
+    line.finish();
+    let s = s.map_err(app)?;
+    let text = if a.json {
+        render::forecast_json(&s)
+    } else {
+        report::forecast_text(&s)
+    };
+    emit(&text, a.output.as_ref())
+}
+
+fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
+    let req = BacktestRequest {
+        params: load_params(a.params.as_ref())?,
+        cases: history::cases(a.cases.as_deref(), world)?,
+        hold_out: a.hold_out.map(HoldOut::from),
+    };
+    let s = casus_app::history::backtest(world, &req).map_err(app)?;
+    if let Some(svg) = a.reliability {
+        history::write(
+            &svg,
+            &history::reliability_svg(&s.backtest, "casus: reliability (in-sample)"),
+        )?;
+    }
+    let text = if a.json {
+        render::backtest_json(&s)
+    } else {
+        let mut t = history::backtest_text(&format!("backtest: {} cases", s.cases), &s.backtest);
+        if let Some(g) = &s.by_alliance {
+            t.push('\n');
+            t.push_str(&history::groups_text(
+                "per alliance (climatology: the other alliances' base rates)",
+                g,
             ));
+        }
+        t
+    };
+    emit(&text, None)
+}
+
+fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
+    let prior_sd = PriorSd::new(a.prior_sd).context("--prior-sd must be a positive number")?;
+    let base = match a.params.as_ref() {
+        Some(_) => load_param_file(a.params.as_ref())?,
+        None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,
+    };
+    let hold_out = (!a.no_loo).then(|| HoldOut::from(a.hold_out));
+    let req = CalibrateRequest {
+        cases: history::cases(a.cases.as_deref(), world)?,
+        prior: base.params(),
+        prior_sd,
+        evals: a.evals,
+        hold_out,
+        threads: threads(a.threads)?,
+    };
+    eprintln!(
+        "fitting {} parameters to {} cases{} …",
+        casus_model::calibration::FITTED.len(),
+        req.cases.len(),
+        match hold_out {
+            Some(by) => format!(", then the held-out refits (by {})", by.name()),
+            None => String::new(),
+        }
+    );
+    let line = ProgressLine::new(true, "fits");
+    let c = casus_app::history::calibrate(world, &req, &line);
+    line.finish();
+    let c = c.map_err(app)?;
+    let mut report = String::new();
+    report.push_str(&history::backtest_text(
+        "prior parameters, in-sample",
+        &c.before,
+    ));
+    report.push('\n');
+    report.push_str(&history::backtest_text(
+        "fitted parameters, in-sample",
+        &c.after,
+    ));
+    let command = format!(
+        "casus calibrate{} --evals {} --prior-sd {}{}",
+        a.params
+            .as_ref()
+            .map(|p| format!(" --params {}", p.display()))
+            .unwrap_or_default(),
+        a.evals,
+        a.prior_sd,
+        match hold_out {
+            Some(HoldOut::Alliance) => " --hold-out alliance",
+            _ => "",
+        }
+    );
+    let mut meta: Vec<(String, toml::Value)> = vec![
+        ("status".into(), "calibrated".into()),
+        ("command".into(), command.into()),
+        ("priors".into(), a.params.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "data/priors.toml".into()).into()),
+        ("method".into(), format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {} logit) centred on the previous values; Nelder-Mead", a.prior_sd).into()),
+        ("objective".into(), c.objective.into()),
+        ("cases".into(), toml::Value::Array(c.cases.iter().cloned().map(toml::Value::String).collect())),
+        ("date".into(), a.date.clone().unwrap_or_else(today).into()),
+        ("in_sample_brier".into(), c.after.scores.brier.into()),
+    ];
+    if let Some(h) = &c.held_out {
+        let (title, prefix) = match h.by {
+            HoldOut::Case => (
+                "leave-one-out (each case predicted by a fit without it)",
+                "loo",
+            ),
+            HoldOut::Alliance => (
+                "leave-one-alliance-out (each alliance's cases predicted by a fit on the others; climatology from their base rates)",
+                "loao",
+            ),
+        };
+        report.push('\n');
+        report.push_str(&history::backtest_text(title, &h.overall));
+        if !h.groups.is_empty() {
             report.push('\n');
-            report.push_str(&history::backtest_text(
-                "fitted parameters, in-sample",
-                &after,
-            ));
-            let mut meta: Vec<(&str, toml::Value)> = vec![
-                ("status", "calibrated".into()),
-                (
-                    "command",
-                    format!(
-                        "casus calibrate{} --evals {evals} --prior-sd {prior_sd}",
-                        params.as_ref().map(|p| format!(" --params {}", p.display())).unwrap_or_default()
-                    )
-                    .into(),
-                ),
-                ("priors", params.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "data/priors.toml".into()).into()),
-                ("method", format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {prior_sd} logit) centred on the previous values; Nelder-Mead").into()),
-                ("objective", objective.into()),
-                ("cases", toml::Value::Array(cases.iter().map(|c| toml::Value::String(c.id.clone())).collect())),
-                ("date", date.clone().unwrap_or_else(today).into()),
-                ("in_sample_brier", after.scores.brier.into()),
-            ];
-            if !no_loo {
-                eprintln!("leave-one-out: {} refits …", cases.len());
-                let loo = evaluate(
-                    leave_one_out(&world, &cases, &prior, prior_sd, &fitted, evals / 3)
-                        .map_err(anyhow::Error::msg)?,
-                );
-                report.push('\n');
-                report.push_str(&history::backtest_text(
-                    "leave-one-out (each case predicted by a fit without it)",
-                    &loo,
-                ));
-                if let Some(svg) = &reliability {
-                    history::write(
-                        svg,
-                        &history::reliability_svg(&loo, "casus: reliability (leave-one-out)"),
-                    )?;
-                }
-                meta.push(("loo_brier", loo.scores.brier.into()));
-                meta.push(("loo_log", loo.scores.log.into()));
-                meta.push(("loo_accuracy", loo.scores.accuracy.into()));
-                for (k, v) in &loo.baselines {
-                    meta.push((
-                        Box::leak(format!("loo_baseline_{k}_brier").into_boxed_str()),
-                        v.brier.into(),
-                    ));
-                }
-            }
-            let pf = history::fitted_file(&base, &fitted, meta);
-            history::write(&output, &history::param_file_text(&pf)?)?;
-            report.push_str(&format!("\nwrote {}\n", output.display()));
-            emit(&report, None)
+            report.push_str(&history::groups_text("per held-out alliance", &h.groups));
+        }
+        if let Some(svg) = &a.reliability {
+            let name = match h.by {
+                HoldOut::Case => "leave-one-out",
+                HoldOut::Alliance => "leave-one-alliance-out",
+            };
+            history::write(
+                svg,
+                &history::reliability_svg(&h.overall, &format!("casus: reliability ({name})")),
+            )?;
+        }
+        let s = &h.overall.scores;
+        meta.push((format!("{prefix}_brier"), s.brier.into()));
+        meta.push((format!("{prefix}_log"), s.log.into()));
+        meta.push((format!("{prefix}_accuracy"), s.accuracy.into()));
+        for (k, v) in &h.overall.baselines {
+            meta.push((format!("{prefix}_baseline_{k}_brier"), v.brier.into()));
         }
     }
+    let pf = history::fitted_file(&base, &c.fitted, meta);
+    history::write(&a.output, &history::param_file_text(&pf)?)?;
+    report.push_str(&format!("\nwrote {}\n", a.output.display()));
+    emit(&report, None)
 }
 
 /// Today's date (UTC) from the system clock — the CLI is the edge that may read it.

@@ -1,8 +1,11 @@
-//! Rendering for people: the timeline with treaty determinations and citations,
-//! as plain text. JSON output is the serde form of the same data.
+//! Rendering for people: the summaries of `casus-app` as plain text (the
+//! catalogue, the timeline with treaty determinations and citations, forecasts,
+//! explanations, horizons) and the horizon's fan charts as SVG. Renderers read
+//! summaries only; the JSON documents are `casus_app::render`'s.
 
-use casus_model::analysis::EventAnalysis;
-use casus_model::scenario::Scenario;
+use casus_app::catalogue::{Catalogue, CheckSummary};
+use casus_app::forecast::{ForecastSummary, HorizonSummary, YearSummary};
+use casus_app::timeline::{ExplainSummary, RunSummary};
 use casus_model::treaty::{Condition, Determination, Outcome, Requirement, Verdict};
 use std::fmt::Write as _;
 
@@ -31,15 +34,57 @@ fn excerpt(s: &str, n: usize) -> String {
 }
 
 /// The line that opens an event in every text report.
-fn event_header(out: &mut String, e: &casus_model::event::Event) {
-    let _ = writeln!(
-        out,
-        "{}  [{}] {} — {}",
-        e.date,
-        e.kind.name(),
-        e.id,
-        e.title
-    );
+fn event_header(out: &mut String, date: casus_model::Date, kind: &str, id: &str, title: &str) {
+    let _ = writeln!(out, "{date}  [{kind}] {id} — {title}");
+}
+
+/// `casus list`.
+pub fn catalogue_text(c: &Catalogue) -> String {
+    let mut s = String::new();
+    s.push_str("alliances:\n");
+    for a in &c.alliances {
+        let members: Vec<String> = a
+            .members
+            .iter()
+            .map(|m| {
+                if m.suspended {
+                    format!("{}(suspended)", m.state)
+                } else {
+                    m.state.clone()
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {:<6} {} — {} provisions, members ({}): {}",
+            a.id,
+            a.name,
+            a.provisions,
+            c.on.year,
+            members.join(" ")
+        );
+    }
+    s.push_str("states:\n");
+    for st in &c.states {
+        let _ = writeln!(s, "  {}  {}", st.code, st.name);
+    }
+    s.push_str("scenarios:\n");
+    for sc in &c.scenarios {
+        let title = match &sc.title {
+            Ok(t) => t.clone(),
+            Err(e) => format!("INVALID: {e}"),
+        };
+        let _ = writeln!(s, "  {:<28} {title}", sc.name);
+    }
+    s
+}
+
+/// `casus check`: `named` is the scenario as the user named it.
+pub fn check_text(named: &str, c: &CheckSummary) -> String {
+    format!(
+        "{named}: ok — {} events, alliance {}\n",
+        c.events, c.alliance
+    )
 }
 
 /// The determination block of one event.
@@ -140,22 +185,23 @@ pub fn determination(out: &mut String, d: &Determination) {
 }
 
 /// The whole timeline.
-pub fn timeline(scenario: &Scenario, events: &[EventAnalysis], seed: u64) -> String {
+pub fn timeline(s: &RunSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", scenario.id, scenario.title);
+    let _ = writeln!(out, "{} — {}", s.scenario, s.title);
     let _ = writeln!(
         out,
-        "alliance {} · seed {seed} · {} events",
-        scenario.alliance,
-        events.len()
+        "alliance {} · seed {} · {} events",
+        s.alliance,
+        s.seed,
+        s.events.len()
     );
-    if !scenario.description.is_empty() {
-        let _ = writeln!(out, "{}", excerpt(&scenario.description, 400));
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "{}", excerpt(&s.description, 400));
     }
-    for e in events {
+    for e in &s.events {
         let ev = &e.event;
         let _ = writeln!(out);
-        event_header(&mut out, ev);
+        event_header(&mut out, ev.date, ev.kind.name(), &ev.id, &ev.title);
         if let Some(s) = &ev.source {
             let _ = writeln!(out, "    source: {s}");
         }
@@ -179,176 +225,89 @@ pub fn timeline(scenario: &Scenario, events: &[EventAnalysis], seed: u64) -> Str
 }
 
 use casus_model::decision::{MemberDecision, Stance};
-use casus_model::dynamics::Outcome as Rung;
-use casus_model::forecast::{Decisions, Draw, Tally, wilson};
-use serde_json::{Value, json};
 
 fn pct(x: f64) -> String {
     format!("{:5.1}%", 100.0 * x)
 }
 
-/// Counts per member as shares of `n`, as a JSON object.
-fn shares(counts: &BTreeMap<String, u64>, n: u64) -> Value {
-    Value::Object(
-        counts
-            .iter()
-            .map(|(m, k)| (m.clone(), json!(*k as f64 / n as f64)))
-            .collect(),
-    )
-}
-
-/// The forecast as JSON: `events[]` with `id`, `outcomes`, `ci95`, and per member
-/// stance probabilities and expected contributions.
-pub fn forecast_json(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> Value {
-    let mut events = Vec::new();
-    for (ev, t) in scenario.events.iter().zip(tallies) {
-        if t.decided == 0 && t.summits == 0 && t.exercises == 0 {
-            continue;
-        }
-        let mut e = json!({ "id": ev.id, "date": ev.date, "kind": ev.kind.name() });
-        if t.decided > 0 {
-            let mut outcomes = serde_json::Map::new();
-            let mut ci = serde_json::Map::new();
-            for r in Rung::ALL {
-                let k = t.outcomes[r.rung()];
-                outcomes.insert(r.name().into(), json!(k as f64 / t.decided as f64));
-                let (lo, hi) = wilson(k, t.decided);
-                ci.insert(r.name().into(), json!([lo, hi]));
-            }
-            e["outcomes"] = Value::Object(outcomes);
-            e["ci95"] = Value::Object(ci);
-            let mut members = serde_json::Map::new();
-            for (m, counts) in &t.stances {
-                let n: u64 = counts.iter().sum();
-                let mut st = serde_json::Map::new();
-                for s in Stance::ALL {
-                    st.insert(
-                        s.name().into(),
-                        json!(counts[s as usize] as f64 / n.max(1) as f64),
-                    );
-                }
-                let troops = t.troops.get(m).copied().unwrap_or(0) as f64 / t.decided as f64;
-                members.insert(
-                    m.clone(),
-                    json!({ "stances": st, "expected_troops": troops }),
-                );
-            }
-            e["members"] = Value::Object(members);
-            if t.ask_decided > 0 {
-                e["p_request"] = json!(t.asked as f64 / t.ask_decided as f64);
-            }
-            let deployed = t.outcomes[Rung::Deployment.rung()];
-            if deployed > 0 {
-                e["deployment"] = json!({
-                    "expected_days_to_deploy": t.deploy_days as f64 / deployed as f64,
-                    "expected_troops_if_deployed": t.troops.values().sum::<u64>() as f64 / deployed as f64,
-                });
-            }
-        }
-        if t.summits > 0 {
-            e["p_sign"] = shares(&t.signed, t.summits);
-            e["p_all_sign"] = json!(t.all_signed as f64 / t.summits as f64);
-        }
-        if t.exercises > 0 {
-            e["p_take_part"] = shares(&t.participated, t.exercises);
-            e["p_host_cancels"] = json!(t.cancelled as f64 / t.exercises as f64);
-        }
-        events.push(e);
-    }
-    json!({
-        "scenario": scenario.id,
-        "alliance": scenario.alliance,
-        "runs": runs,
-        "seed": seed,
-        "generator": "PCG64 (Lcg128Xsl64), stream = replication index",
-        "events": events,
-    })
-}
-
 /// The forecast for people: per decision event, the ladder with 95% intervals,
 /// members' stances and expected troops, signatures.
-pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> String {
+pub fn forecast_text(s: &ForecastSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", scenario.id, scenario.title);
+    let _ = writeln!(out, "{} — {}", s.scenario, s.title);
     let _ = writeln!(
         out,
-        "{runs} replications · seed {seed} · 95% intervals (Wilson)"
+        "{} replications · seed {} · 95% intervals (Wilson)",
+        s.runs, s.seed
     );
-    for (ev, t) in scenario.events.iter().zip(tallies) {
-        if t.decided == 0 && t.summits == 0 && t.exercises == 0 {
-            continue;
-        }
+    for ev in &s.events {
         let _ = writeln!(out);
-        event_header(&mut out, ev);
-        if t.ask_decided > 0 && t.asked < t.ask_decided {
-            let p = t.asked as f64 / t.ask_decided as f64;
+        event_header(&mut out, ev.date, ev.kind, &ev.id, &ev.title);
+        if let Some(r) = ev.request.filter(|r| r.count < r.of) {
             let _ = writeln!(
                 out,
                 "    P(the member concerned asks the alliance) = {}",
-                pct(p)
+                pct(r.p)
             );
         }
-        if t.decided > 0 {
+        if let Some(a) = &ev.answer {
             let _ = writeln!(out, "    outcome        probability   95% interval");
-            for r in Rung::ALL {
-                let k = t.outcomes[r.rung()];
-                let (lo, hi) = wilson(k, t.decided);
-                let bar = "#".repeat((40.0 * k as f64 / t.decided as f64).round() as usize);
+            for (r, sh) in &a.outcomes {
+                let (lo, hi) = sh.ci95;
+                let bar = "#".repeat((40.0 * sh.count as f64 / sh.of as f64).round() as usize);
                 let _ = writeln!(
                     out,
                     "    {:<12} {}      [{}, {}]  {bar}",
                     r.name(),
-                    pct(k as f64 / t.decided as f64),
+                    pct(sh.p),
                     pct(lo).trim(),
                     pct(hi).trim()
                 );
             }
-            let deployed = t.outcomes[Rung::Deployment.rung()];
-            if deployed > 0 {
+            if let Some(d) = &a.deployment {
                 let _ = writeln!(
                     out,
                     "    if deployed: on average {:.0} troops, in place after {:.1} days",
-                    t.troops.values().sum::<u64>() as f64 / deployed as f64,
-                    t.deploy_days as f64 / deployed as f64
+                    d.expected_troops_if_deployed, d.expected_days_to_deploy
                 );
             }
-            if !t.stances.is_empty() {
+            if !a.members.is_empty() {
                 let _ = writeln!(
                     out,
                     "    member   forces  support  abstain   object   expected troops"
                 );
-                for (m, c) in &t.stances {
-                    let n = c.iter().sum::<u64>().max(1) as f64;
-                    let troops = t.troops.get(m).copied().unwrap_or(0) as f64 / t.decided as f64;
+                for (m, f) in &a.members {
+                    let c = &f.stances;
                     let _ = writeln!(
                         out,
-                        "    {m:<6} {} {} {} {}   {troops:>8.0}",
-                        pct(c[0] as f64 / n),
-                        pct(c[1] as f64 / n),
-                        pct(c[2] as f64 / n),
-                        pct(c[3] as f64 / n)
+                        "    {m:<6} {} {} {} {}   {:>8.0}",
+                        pct(c[0]),
+                        pct(c[1]),
+                        pct(c[2]),
+                        pct(c[3]),
+                        f.expected_troops
                     );
                 }
             }
         }
-        if t.summits > 0 {
-            let signs: Vec<String> = t
-                .signed
+        if let Some(su) = &ev.summit {
+            let signs: Vec<String> = su
+                .p_sign
                 .iter()
-                .map(|(m, k)| format!("{m} {}", pct(*k as f64 / t.summits as f64).trim()))
+                .map(|(m, p)| format!("{m} {}", pct(*p).trim()))
                 .collect();
             let _ = writeln!(out, "    P(sign the declaration): {}", signs.join(", "));
             let _ = writeln!(
                 out,
                 "    P(every member signs) = {}",
-                pct(t.all_signed as f64 / t.summits as f64).trim()
+                pct(su.p_all_sign).trim()
             );
         }
-        if t.exercises > 0 {
-            let takes: Vec<String> = t
-                .participated
+        if let Some(x) = &ev.exercise {
+            let takes: Vec<String> = x
+                .p_take_part
                 .iter()
-                .map(|(m, k)| format!("{m} {}", pct(*k as f64 / t.exercises as f64).trim()))
+                .map(|(m, p)| format!("{m} {}", pct(*p).trim()))
                 .collect();
             let _ = writeln!(
                 out,
@@ -358,7 +317,7 @@ pub fn forecast_text(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u6
             let _ = writeln!(
                 out,
                 "    P(the host cancels) = {}",
-                pct(t.cancelled as f64 / t.exercises as f64).trim()
+                pct(x.p_host_cancels).trim()
             );
         }
     }
@@ -407,25 +366,18 @@ fn member_block(out: &mut String, m: &MemberDecision) {
 }
 
 /// The explanation of every decision along the modal course.
-pub fn explain_text(
-    scenario: &Scenario,
-    course: &[(usize, Decisions, Draw)],
-    only: Option<&str>,
-) -> String {
+pub fn explain_text(s: &ExplainSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", scenario.id, scenario.title);
+    let _ = writeln!(out, "{} — {}", s.scenario, s.title);
     let _ = writeln!(
         out,
         "The most likely course, decision by decision: each member's utility terms (weight × value), its\n\
          utilities and choice probabilities (logit), and what the council made of the most likely stances."
     );
-    for (ev, d, draw) in course {
-        let e = &scenario.events[*ev];
-        if only.is_some_and(|o| o != e.id) {
-            continue;
-        }
+    for x in &s.events {
+        let (e, d) = (&x.event, &x.decisions);
         let _ = writeln!(out);
-        event_header(&mut out, e);
+        event_header(&mut out, e.date, e.kind.name(), &e.id, &e.title);
         if let Some(a) = &d.ask {
             let _ = writeln!(
                 out,
@@ -500,7 +452,7 @@ pub fn explain_text(
                 pct(s.p).trim()
             );
         }
-        if let Some(c) = &draw.council {
+        if let Some(c) = &x.council {
             let blocked = if c.blocked_by.is_empty() {
                 String::new()
             } else {
@@ -531,133 +483,85 @@ pub fn explain_text(
                     d.required_force
                 );
             }
-        } else if let Some(o) = draw.outcome {
+        } else if let Some(o) = x.modal_outcome {
             let _ = writeln!(out, "  outcome: {}", o.name());
         }
     }
     out
 }
 
-use casus_model::horizon::YearTally;
-use std::collections::BTreeMap;
-
-fn frac(k: u64, n: u64) -> f64 {
-    if n == 0 { 0.0 } else { k as f64 / n as f64 }
+/// A member's entry of a per-year series (0 where the series does not name it).
+fn of(series: &std::collections::BTreeMap<String, f64>, m: &str) -> f64 {
+    series.get(m).copied().unwrap_or(0.0)
 }
 
 /// The long-horizon table: per year, P(each member frozen or gone), P(left),
 /// P(dissolved), P(a deployment so far), and the engaged allies' median and 90% band.
-pub fn horizon_text(scenario: &Scenario, years: &[YearTally], runs: u64, seed: u64) -> String {
+pub fn horizon_text(s: &HorizonSummary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", scenario.id, scenario.title);
+    let _ = writeln!(out, "{} — {}", s.scenario, s.title);
     let _ = writeln!(
         out,
-        "{runs} replications · seed {seed} · years after the scenario's last event; probabilities by the end of each year"
+        "{} replications · seed {} · years after the scenario's last event; probabilities by the end of each year",
+        s.runs, s.seed
     );
-    let members: Vec<String> = years
-        .first()
-        .map(|y| y.disengaged.keys().cloned().collect())
-        .unwrap_or_default();
+    let members = &s.members;
     let _ = writeln!(out);
     let _ = writeln!(out, "P(frozen, under notice or gone) / P(gone):");
     let mut head = format!("{:<6}", "year");
-    for m in &members {
+    for m in members {
         head.push_str(&format!(" {m:>13}"));
     }
     head.push_str("   dissolved  deployment  engaged allies (5–50–95%)");
     let _ = writeln!(out, "{head}");
-    for y in years {
+    for y in &s.years {
         let mut row = format!("{:<6}", y.year);
-        for m in &members {
-            let d = frac(y.disengaged.get(m).copied().unwrap_or(0), y.runs);
-            let l = frac(y.left.get(m).copied().unwrap_or(0), y.runs);
+        for m in members {
+            let d = of(&y.p_frozen_or_gone, m);
+            let l = of(&y.p_left, m);
             row.push_str(&format!(" {:>5.1}% /{:>5.1}%", 100.0 * d, 100.0 * l));
         }
-        let (q5, q50, q95) = quantiles(&y.engaged_hist);
+        let e = &y.engaged_allies;
         row.push_str(&format!(
-            "   {:>8.1}%  {:>9.1}%  {q5}–{q50}–{q95}",
-            100.0 * frac(y.dissolved, y.runs),
-            100.0 * frac(y.deployed, y.runs)
+            "   {:>8.1}%  {:>9.1}%  {}–{}–{}",
+            100.0 * y.p_dissolved,
+            100.0 * y.p_deployment_so_far,
+            e.q05,
+            e.median,
+            e.q95
         ));
         let _ = writeln!(out, "{row}");
     }
-    if let Some(y) = years.first() {
+    if let Some(y) = s.years.first() {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
             "first simulated year ({}): P(refuses to sign) / P(skips the exercise):",
             y.year
         );
-        for m in &members {
+        for m in members {
             let _ = writeln!(
                 out,
                 "  {m}: {:.1}% / {:.1}%",
-                100.0 * frac(y.refused_sign.get(m).copied().unwrap_or(0), y.runs),
-                100.0 * frac(y.skipped_exercise.get(m).copied().unwrap_or(0), y.runs)
+                100.0 * of(&y.p_refuses_to_sign, m),
+                100.0 * of(&y.p_skips_exercise, m)
             );
         }
     }
     out
 }
 
-fn quantiles(hist: &[u64]) -> (usize, usize, usize) {
-    let n: u64 = hist.iter().sum();
-    let q = |p: f64| -> usize {
-        let target = (p * n as f64).ceil().max(1.0) as u64;
-        let mut acc = 0;
-        for (k, c) in hist.iter().enumerate() {
-            acc += c;
-            if acc >= target {
-                return k;
-            }
-        }
-        hist.len().saturating_sub(1)
-    };
-    (q(0.05), q(0.5), q(0.95))
-}
-
-pub fn horizon_json(
-    scenario: &Scenario,
-    years: &[YearTally],
-    runs: u64,
-    seed: u64,
-    until: &str,
-) -> Value {
-    let ys: Vec<Value> = years
-        .iter()
-        .map(|y| {
-            let per = |m: &BTreeMap<String, u64>| -> Value {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), json!(frac(*v, y.runs)))).collect())
-            };
-            let (q5, q50, q95) = quantiles(&y.engaged_hist);
-            json!({
-                "year": y.year,
-                "p_dissolved": frac(y.dissolved, y.runs),
-                "p_deployment_so_far": frac(y.deployed, y.runs),
-                "p_frozen_or_gone": per(&y.disengaged),
-                "p_notice_or_gone": per(&y.exiting),
-                "p_left": per(&y.left),
-                "p_refuses_to_sign": per(&y.refused_sign),
-                "p_skips_exercise": per(&y.skipped_exercise),
-                "p_frozen_two_years_arrears_no_vote": per(&y.arrears),
-                "engaged_allies": { "q05": q5, "median": q50, "q95": q95,
-                    "histogram": y.engaged_hist.iter().map(|c| frac(*c, y.runs)).collect::<Vec<_>>() },
-            })
-        })
-        .collect();
-    json!({ "scenario": scenario.id, "until": until, "runs": runs, "seed": seed, "years": ys })
-}
-
 /// Two panels: a fan chart of the number of engaged allies (5–95% and 25–75%
 /// bands, median) and the cumulative probabilities of dissolution and of each
 /// member's exit.
-pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
+pub fn horizon_svg(summary: &HorizonSummary) -> String {
+    let years = &summary.years;
     let (w, h, m) = (760.0, 360.0, 50.0);
     let panel = 340.0;
     let n = years.len().max(2) as f64 - 1.0;
     let max_allies = years
         .iter()
-        .map(|y| y.engaged_hist.len())
+        .map(|y| y.engaged_allies.histogram.len())
         .max()
         .unwrap_or(1)
         .max(2) as f64
@@ -674,22 +578,16 @@ pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
         s,
         r#"<text x="{}" y="18" text-anchor="middle" font-size="13">{}</text>"#,
         w / 2.0,
-        scenario.title.replace('&', "and").replace('<', "(")
+        summary.title.replace('&', "and").replace('<', "(")
     );
     // Panel 1: fan chart.
-    let q = |y: &YearTally, p: f64| -> f64 {
-        let n: u64 = y.engaged_hist.iter().sum();
-        let target = (p * n as f64).ceil().max(1.0) as u64;
-        let mut acc = 0;
-        for (k, c) in y.engaged_hist.iter().enumerate() {
-            acc += c;
-            if acc >= target {
-                return k as f64;
-            }
-        }
-        0.0
-    };
-    for (lo, hi, op) in [(0.05, 0.95, 0.25), (0.25, 0.75, 0.45)] {
+    type Band = fn(&YearSummary) -> usize;
+    let bands: [(Band, Band, f64); 2] = [
+        (|t| t.engaged_allies.q05, |t| t.engaged_allies.q95, 0.25),
+        (|t| t.engaged_allies.q25, |t| t.engaged_allies.q75, 0.45),
+    ];
+    let q = |t: &YearSummary, f: Band| f(t) as f64;
+    for (lo, hi, op) in bands {
         let mut pts: Vec<String> = years
             .iter()
             .enumerate()
@@ -711,7 +609,13 @@ pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
     let med: Vec<String> = years
         .iter()
         .enumerate()
-        .map(|(i, t)| format!("{:.1},{:.1}", x(i, 0.0), y(q(t, 0.5), max_allies)))
+        .map(|(i, t)| {
+            format!(
+                "{:.1},{:.1}",
+                x(i, 0.0),
+                y(t.engaged_allies.median as f64, max_allies)
+            )
+        })
         .collect();
     let _ = writeln!(
         s,
@@ -737,16 +641,13 @@ pub fn horizon_svg(scenario: &Scenario, years: &[YearTally]) -> String {
     ];
     let mut series: Vec<(String, Vec<f64>)> = vec![(
         "dissolved".into(),
-        years.iter().map(|t| frac(t.dissolved, t.runs)).collect(),
+        years.iter().map(|t| t.p_dissolved).collect(),
     )];
     if let Some(first) = years.first() {
-        for mem in first.left.keys() {
+        for mem in first.p_left.keys() {
             series.push((
                 format!("{mem} gone"),
-                years
-                    .iter()
-                    .map(|t| frac(t.left.get(mem).copied().unwrap_or(0), t.runs))
-                    .collect(),
+                years.iter().map(|t| of(&t.p_left, mem)).collect(),
             ));
         }
     }

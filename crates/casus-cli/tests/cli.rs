@@ -233,3 +233,36 @@ fn long_horizon_forecast_gives_years_and_a_fan_chart() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--until"));
 }
+
+#[test]
+fn holding_out_by_alliance_with_one_alliance_is_refused_with_a_reason() {
+    let dir = tempdir();
+    for c in ["kazakhstan-2022", "karabakh-2020"] {
+        for ext in ["toml", "observed.toml"] {
+            let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../data/cases/{c}.{ext}"));
+            std::fs::copy(from, dir.join(format!("{c}.{ext}"))).unwrap();
+        }
+    }
+    let cases = dir.to_str().unwrap();
+    let out = dir.join("p.toml");
+    for args in [
+        vec!["backtest", "--cases", cases, "--hold-out", "alliance"],
+        vec![
+            "calibrate",
+            "--cases",
+            cases,
+            "--hold-out",
+            "alliance",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = casus(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("at least two alliances"), "{err}");
+        assert!(err.contains("CSTO"), "{err}");
+    }
+    assert!(!out.exists(), "nothing written when the request is refused");
+}

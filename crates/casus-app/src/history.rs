@@ -1,0 +1,341 @@
+//! `backtest` and `calibrate`: the model against documented cases, scored beside
+//! the baselines, and the fit of the global parameters with its out-of-sample
+//! scores. Out of sample means held out by a [`HoldOut`] grouping: each case
+//! alone (leave-one-case-out), or every case of one alliance at a time
+//! (leave-one-alliance-out: fit on the other alliances, score the held-out one).
+
+use crate::progress::watch;
+use crate::{Error, Progress, Threads};
+use casus_model::calibration::{
+    Backtest, Case, CasePrediction, Scores, backtest as score_cases, climatology, evaluate, fit,
+    ladder_pairs, predict, score,
+};
+use casus_model::dynamics::Outcome;
+use casus_model::params::Params;
+use casus_model::scenario::World;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How cases are held out of the fit that predicts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldOut {
+    /// Each case predicted by a fit on all the others.
+    Case,
+    /// Each alliance's cases predicted by a fit on the other alliances' cases.
+    Alliance,
+}
+
+impl HoldOut {
+    pub fn name(self) -> &'static str {
+        match self {
+            HoldOut::Case => "case",
+            HoldOut::Alliance => "alliance",
+        }
+    }
+}
+
+/// The groups of `cases` under `by`, each with its name and case indices, in
+/// order of first appearance. Fewer than two alliances is an error: there would
+/// be nothing to fit on.
+pub fn groups(cases: &[Case], by: HoldOut) -> Result<Vec<(String, Vec<usize>)>, Error> {
+    match by {
+        HoldOut::Case => Ok(cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), vec![i]))
+            .collect()),
+        HoldOut::Alliance => {
+            let mut by_alliance: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (i, c) in cases.iter().enumerate() {
+                by_alliance
+                    .entry(c.scenario.alliance.as_str())
+                    .or_default()
+                    .push(i);
+            }
+            if by_alliance.len() < 2 {
+                let found: Vec<&str> = by_alliance.keys().copied().collect();
+                return Err(Error::Request(format!(
+                    "holding out by alliance needs cases of at least two alliances; these {} cases are all of {}\n  help: add cases of another alliance, or hold out by case",
+                    cases.len(),
+                    if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                )));
+            }
+            Ok(by_alliance
+                .into_iter()
+                .map(|(a, v)| (a.to_string(), v))
+                .collect())
+        }
+    }
+}
+
+/// The scores of one held-out group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupScores {
+    /// The alliance (or case) held out.
+    pub group: String,
+    pub cases: Vec<String>,
+    pub scores: Scores,
+    /// Climatology (base rates of the other groups), treaty-literal, leader-only.
+    pub baselines: BTreeMap<String, Scores>,
+}
+
+/// Re-score `b` group by group: climatology becomes the base rates of the other
+/// groups' cases (for the overall scores too), and each group gets its own row.
+fn by_group(b: &mut Backtest, cases: &[Case], groups: &[(String, Vec<usize>)]) -> Vec<GroupScores> {
+    let group_of: BTreeMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, (_, ix))| ix.iter().map(move |i| (cases[*i].id.as_str(), g)))
+        .collect();
+    let gi = |p: &CasePrediction| group_of.get(p.case.as_str()).copied();
+    let clim_for = |g: Option<usize>| -> [f64; 4] {
+        let training: Vec<&CasePrediction> = b
+            .predictions
+            .iter()
+            .filter(|q| q.predicted.is_some() && gi(q) != g)
+            .collect();
+        climatology(&training)
+    };
+    let clim_pairs = |keep: &dyn Fn(&CasePrediction) -> bool| -> Vec<([f64; 4], Outcome)> {
+        b.predictions
+            .iter()
+            .filter(|p| keep(p) && p.predicted.is_some())
+            .filter_map(|p| Some((clim_for(gi(p)), p.observed?)))
+            .collect()
+    };
+    let overall = score(&clim_pairs(&|_| true));
+    let rows = groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, ix))| {
+            let mine: Vec<CasePrediction> = b
+                .predictions
+                .iter()
+                .filter(|p| gi(p) == Some(g))
+                .cloned()
+                .collect();
+            let mut baselines = BTreeMap::new();
+            baselines.insert(
+                "climatology".to_string(),
+                score(&clim_pairs(&|p| gi(p) == Some(g))),
+            );
+            baselines.insert(
+                "treaty_literal".to_string(),
+                score(&ladder_pairs(&mine, |p| p.treaty_literal)),
+            );
+            baselines.insert(
+                "leader_only".to_string(),
+                score(&ladder_pairs(&mine, |p| p.leader_only)),
+            );
+            GroupScores {
+                group: name.clone(),
+                cases: ix.iter().map(|i| cases[*i].id.clone()).collect(),
+                scores: score(&ladder_pairs(&mine, |p| p.predicted)),
+                baselines,
+            }
+        })
+        .collect();
+    b.baselines.insert("climatology".to_string(), overall);
+    rows
+}
+
+/// What a backtest is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestRequest {
+    pub cases: Vec<Case>,
+    pub params: Params,
+    /// Score per alliance, with climatology from the other alliances' base rates.
+    /// `None` or [`HoldOut::Case`]: climatology from the other cases (the default).
+    pub hold_out: Option<HoldOut>,
+}
+
+/// The model's predictions of documented cases and their scores.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BacktestSummary {
+    /// How many cases were predicted.
+    pub cases: usize,
+    pub backtest: Backtest,
+    /// With [`HoldOut::Alliance`]: the scores per alliance.
+    pub by_alliance: Option<Vec<GroupScores>>,
+}
+
+/// Predict every case with the given parameters and score them.
+pub fn backtest(world: &World, req: &BacktestRequest) -> Result<BacktestSummary, Error> {
+    let groups = match req.hold_out {
+        Some(HoldOut::Alliance) => Some(groups(&req.cases, HoldOut::Alliance)?),
+        _ => None,
+    };
+    let mut b = score_cases(world, &req.cases, &req.params).map_err(Error::Model)?;
+    let by_alliance = groups.map(|g| by_group(&mut b, &req.cases, &g));
+    Ok(BacktestSummary {
+        cases: req.cases.len(),
+        backtest: b,
+        by_alliance,
+    })
+}
+
+/// The standard deviation of the Gaussian prior around the starting values
+/// (logit units): positive and finite.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PriorSd(f64);
+
+impl PriorSd {
+    /// `sd`, if it is a positive finite number.
+    pub fn new(sd: f64) -> Option<PriorSd> {
+        (sd > 0.0 && sd.is_finite()).then_some(PriorSd(sd))
+    }
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl Default for PriorSd {
+    fn default() -> Self {
+        PriorSd(casus_model::calibration::PRIOR_SD)
+    }
+}
+
+/// What a calibration is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrateRequest {
+    pub cases: Vec<Case>,
+    /// The starting values and the prior's centre.
+    pub prior: Params,
+    pub prior_sd: PriorSd,
+    /// Objective evaluations for the full fit; each held-out refit gets a third.
+    pub evals: usize,
+    /// Score out of sample, holding out by this grouping (`None`: in-sample only).
+    pub hold_out: Option<HoldOut>,
+    pub threads: Threads,
+}
+
+/// The fitted parameters and how well they do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Calibration {
+    pub fitted: Params,
+    /// The MAP objective at the fitted values (−log-posterior, up to a constant).
+    pub objective: f64,
+    pub cases: Vec<String>,
+    /// In-sample scores of the prior's values.
+    pub before: Backtest,
+    /// In-sample scores of the fitted values.
+    pub after: Backtest,
+    pub held_out: Option<HeldOut>,
+}
+
+/// Out-of-sample scores: each group predicted by a fit without it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HeldOut {
+    pub by: HoldOut,
+    /// Objective evaluations per refit.
+    pub refit_evals: usize,
+    /// All held-out predictions, scored together (climatology from the training
+    /// groups' base rates).
+    pub overall: Backtest,
+    /// Per alliance, for [`HoldOut::Alliance`]; empty for [`HoldOut::Case`].
+    pub groups: Vec<GroupScores>,
+}
+
+/// Fit the global parameters to the cases (maximum a posteriori) and, if asked,
+/// score them out of sample. Progress counts fits: the full one, then one per
+/// held-out group.
+pub fn calibrate(
+    world: &World,
+    req: &CalibrateRequest,
+    progress: &dyn Progress,
+) -> Result<Calibration, Error> {
+    // Check the grouping before the long fit: an impossible hold-out fails at once.
+    let groups = req.hold_out.map(|by| groups(&req.cases, by)).transpose()?;
+    let total = 1 + groups.as_ref().map_or(0, Vec::len) as u64;
+    let pool = req.threads.pool()?;
+    let sd = req.prior_sd.get();
+    let prior = &req.prior;
+    let cases = &req.cases;
+    watch(total, progress, |done| {
+        pool.install(|| {
+            let refs: Vec<&Case> = cases.iter().collect();
+            let (fitted, objective) = fit(world, &refs, prior, sd, prior, req.evals);
+            done.fetch_add(1, Ordering::Relaxed);
+            let before = score_cases(world, cases, prior).map_err(Error::Model)?;
+            let after = score_cases(world, cases, &fitted).map_err(Error::Model)?;
+            let held_out = match (req.hold_out, &groups) {
+                (Some(by), Some(groups)) => Some(hold_out(
+                    world,
+                    cases,
+                    groups,
+                    by,
+                    (prior, sd, &fitted, req.evals / 3),
+                    done,
+                )?),
+                _ => None,
+            };
+            Ok(Calibration {
+                fitted,
+                objective,
+                cases: cases.iter().map(|c| c.id.clone()).collect(),
+                before,
+                after,
+                held_out,
+            })
+        })
+    })
+}
+
+/// For each group, fit on the other groups (warm-started at the full fit, the
+/// prior's centre unchanged) and predict the group. Predictions come back in
+/// case order, so leave-one-case-out is exactly the model's `leave_one_out`.
+fn hold_out(
+    world: &World,
+    cases: &[Case],
+    groups: &[(String, Vec<usize>)],
+    by: HoldOut,
+    (prior, sd, start, evals): (&Params, f64, &Params, usize),
+    done: &AtomicU64,
+) -> Result<HeldOut, Error> {
+    use rayon::prelude::*;
+    /// A held-out group's predictions, by case index.
+    type Predicted = Result<Vec<(usize, Vec<CasePrediction>)>, String>;
+    let per_group: Vec<Predicted> = groups
+        .par_iter()
+        .map(|(_, held)| {
+            let training: Vec<&Case> = cases
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| !held.contains(j))
+                .map(|(_, c)| c)
+                .collect();
+            let (fitted, _) = fit(world, &training, prior, sd, start, evals);
+            let preds = held
+                .iter()
+                .map(|i| Ok((*i, predict(world, &cases[*i], &fitted)?)))
+                .collect();
+            done.fetch_add(1, Ordering::Relaxed);
+            preds
+        })
+        .collect();
+    let mut by_case: Vec<Vec<CasePrediction>> = vec![Vec::new(); cases.len()];
+    for g in per_group {
+        for (i, p) in g.map_err(Error::Model)? {
+            by_case[i] = p;
+        }
+    }
+    let mut overall = evaluate(by_case.into_iter().flatten().collect());
+    // Leave-one-case-out keeps the model's climatology (the other predictions'
+    // base rates), so its scores are the ones `calibrate` always reported.
+    let groups = match by {
+        HoldOut::Case => Vec::new(),
+        HoldOut::Alliance => by_group(&mut overall, cases, groups),
+    };
+    Ok(HeldOut {
+        by,
+        refit_evals: evals,
+        overall,
+        groups,
+    })
+}

@@ -1,0 +1,38 @@
+//! # casus-app
+//!
+//! The application layer: every use case of casus as one function that takes a
+//! typed, validated request and returns a typed summary. The command line, a
+//! Python package or an HTTP server are front ends on these functions: they turn
+//! their own input (flags, keyword arguments, a request body) into a request,
+//! call the use case and render the summary. Nothing here reads files, the
+//! clock or the terminal; loading text is `casus-data`'s job, showing results
+//! the front end's.
+//!
+//! | use case | function | summary |
+//! |---|---|---|
+//! | what is bundled | [`catalogue::list`] | [`catalogue::Catalogue`] |
+//! | validate a scenario | [`catalogue::check`] | [`catalogue::CheckSummary`] |
+//! | the treaty's reading of a timeline | [`timeline::run`] | [`timeline::RunSummary`] |
+//! | every decision along the modal course | [`timeline::explain`] | [`timeline::ExplainSummary`] |
+//! | Monte Carlo over the timeline | [`forecast::forecast`] | [`forecast::ForecastSummary`] |
+//! | the years after it (`--until`) | [`forecast::horizon`] | [`forecast::HorizonSummary`] |
+//! | scores on documented cases | [`history::backtest`] | [`history::BacktestSummary`] |
+//! | fit the parameters, score out of sample | [`history::calibrate`] | [`history::Calibration`] |
+//! | implied reliability vs published rates | [`anchors::anchors`] | [`anchors::AnchorsSummary`] |
+//!
+//! Long use cases report progress through [`Progress`] (done / total) and run on
+//! as many worker threads as [`Threads`] says; their results never depend on it.
+//! [`render`] holds the JSON documents every front end shares (the CLI's `--json`
+//! bytes), so that a binding produces the same JSON by calling one function.
+
+pub mod anchors;
+pub mod catalogue;
+mod error;
+pub mod forecast;
+pub mod history;
+mod progress;
+pub mod render;
+pub mod timeline;
+
+pub use error::Error;
+pub use progress::{Progress, Silent, Threads};

@@ -1,0 +1,216 @@
+//! The JSON documents of the summaries: the bytes `casus … --json` prints, shared
+//! by every front end (a binding's `.to_json()` calls the same function). Each
+//! returns pretty-printed JSON with a final newline. Keys are sorted (serde_json
+//! objects); floats print as serde_json prints them; the layout is documented in
+//! `docs/` and pinned by the CLI's golden tests. The summaries also derive
+//! `Serialize` (their own structure, for tools that want every field); the
+//! documents here are the stable format.
+
+use crate::forecast::{ForecastSummary, HorizonSummary};
+use crate::history::{BacktestSummary, GroupScores};
+use crate::timeline::{ExplainSummary, RunSummary};
+use casus_model::calibration::{ASK_CHOICES, Backtest, Scores};
+use casus_model::decision::Stance;
+use serde_json::{Map, Value, json};
+
+fn document(v: &Value) -> String {
+    // A `Value` has string keys only: serialising it cannot fail.
+    serde_json::to_string_pretty(v).expect("a JSON value serialises") + "\n"
+}
+
+/// `casus run --json`.
+pub fn run_json(s: &RunSummary) -> String {
+    document(&json!({
+        "scenario": s.scenario,
+        "title": s.title,
+        "alliance": s.alliance,
+        "seed": s.seed,
+        "events": s.events,
+    }))
+}
+
+/// `casus explain --json`.
+pub fn explain_json(s: &ExplainSummary) -> String {
+    let items: Vec<Value> = s
+        .events
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.event.id,
+                "decisions": e.decisions,
+                "modal_outcome": e.modal_outcome.map(|o| o.name()),
+                "council": e.council,
+            })
+        })
+        .collect();
+    document(&json!({ "scenario": s.scenario, "events": items }))
+}
+
+fn object<'a>(m: impl Iterator<Item = (&'a String, &'a f64)>) -> Value {
+    Value::Object(m.map(|(k, v)| (k.clone(), json!(v))).collect())
+}
+
+/// `casus forecast --json`: `events[]` with `id`, `date`, `kind`, `outcomes`,
+/// `ci95`, per member stance probabilities and expected contributions,
+/// `p_request`, `deployment`, `p_sign`/`p_all_sign`, `p_take_part`/`p_host_cancels`.
+pub fn forecast_json(s: &ForecastSummary) -> String {
+    let events: Vec<Value> = s
+        .events
+        .iter()
+        .map(|ev| {
+            let mut e = json!({ "id": ev.id, "date": ev.date, "kind": ev.kind });
+            if let Some(a) = &ev.answer {
+                let mut outcomes = Map::new();
+                let mut ci = Map::new();
+                for (r, sh) in &a.outcomes {
+                    outcomes.insert(r.name().into(), json!(sh.p));
+                    ci.insert(r.name().into(), json!([sh.ci95.0, sh.ci95.1]));
+                }
+                e["outcomes"] = Value::Object(outcomes);
+                e["ci95"] = Value::Object(ci);
+                let members: Map<String, Value> = a
+                    .members
+                    .iter()
+                    .map(|(m, f)| {
+                        let st: Map<String, Value> = Stance::ALL
+                            .iter()
+                            .map(|s| (s.name().into(), json!(f.stances[*s as usize])))
+                            .collect();
+                        (
+                            m.clone(),
+                            json!({ "stances": st, "expected_troops": f.expected_troops }),
+                        )
+                    })
+                    .collect();
+                e["members"] = Value::Object(members);
+                if let Some(r) = &ev.request {
+                    e["p_request"] = json!(r.p);
+                }
+                if let Some(d) = &a.deployment {
+                    e["deployment"] = json!({
+                        "expected_days_to_deploy": d.expected_days_to_deploy,
+                        "expected_troops_if_deployed": d.expected_troops_if_deployed,
+                    });
+                }
+            }
+            if let Some(su) = &ev.summit {
+                e["p_sign"] = object(su.p_sign.iter());
+                e["p_all_sign"] = json!(su.p_all_sign);
+            }
+            if let Some(x) = &ev.exercise {
+                e["p_take_part"] = object(x.p_take_part.iter());
+                e["p_host_cancels"] = json!(x.p_host_cancels);
+            }
+            e
+        })
+        .collect();
+    document(&json!({
+        "scenario": s.scenario,
+        "alliance": s.alliance,
+        "runs": s.runs,
+        "seed": s.seed,
+        "generator": "PCG64 (Lcg128Xsl64), stream = replication index",
+        "events": events,
+    }))
+}
+
+/// `casus forecast --until DATE --json`: `years[]` with the per-member series and
+/// the engaged allies' quantiles and histogram.
+pub fn horizon_json(s: &HorizonSummary) -> String {
+    let ys: Vec<Value> = s
+        .years
+        .iter()
+        .map(|y| {
+            let e = &y.engaged_allies;
+            json!({
+                "year": y.year,
+                "p_dissolved": y.p_dissolved,
+                "p_deployment_so_far": y.p_deployment_so_far,
+                "p_frozen_or_gone": object(y.p_frozen_or_gone.iter()),
+                "p_notice_or_gone": object(y.p_notice_or_gone.iter()),
+                "p_left": object(y.p_left.iter()),
+                "p_refuses_to_sign": object(y.p_refuses_to_sign.iter()),
+                "p_skips_exercise": object(y.p_skips_exercise.iter()),
+                "p_frozen_two_years_arrears_no_vote": object(y.p_frozen_two_years_arrears_no_vote.iter()),
+                "engaged_allies": { "q05": e.q05, "median": e.median, "q95": e.q95,
+                    "histogram": e.histogram },
+            })
+        })
+        .collect();
+    document(&json!({
+        "scenario": s.scenario,
+        "until": s.until,
+        "runs": s.runs,
+        "seed": s.seed,
+        "years": ys,
+    }))
+}
+
+fn dist(p: &[f64; 4]) -> Value {
+    json!({ "none": p[0], "statement": p[1], "mission": p[2], "deployment": p[3] })
+}
+
+fn scores_json(s: &Scores) -> Value {
+    json!({ "brier": s.brier, "log": s.log, "accuracy": s.accuracy, "n": s.n })
+}
+
+fn groups_json(groups: &[GroupScores]) -> Value {
+    Value::Array(
+        groups
+            .iter()
+            .map(|g| {
+                json!({
+                    "group": g.group,
+                    "cases": g.cases,
+                    "scores": scores_json(&g.scores),
+                    "baselines": g.baselines.iter().map(|(k, v)| (k.clone(), scores_json(v))).collect::<Map<_, _>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A backtest's predictions and scores as a JSON value.
+pub fn backtest_value(b: &Backtest) -> Value {
+    let cases: Vec<Value> = b
+        .predictions
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.case,
+                "event": p.event,
+                "observed": p.observed.map(|o| o.name()),
+                "predicted": p.predicted.as_ref().map(dist),
+                "baselines": {
+                    "treaty_literal": p.treaty_literal.as_ref().map(dist),
+                    "leader_only": p.leader_only.as_ref().map(dist),
+                },
+                "took_part": p.took_part.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_take_part": q}))).collect::<Map<_, _>>(),
+                "signed": p.signed.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s, "p_sign": q}))).collect::<Map<_, _>>(),
+                "stances": p.stances.iter().map(|(m, (s, q))| (m.clone(), json!({"observed": s.name(), "p": q}))).collect::<Map<_, _>>(),
+                "asked": p.asked.as_ref().map(|(m, c, q)| json!({
+                    "requester": m,
+                    "observed": ASK_CHOICES[*c],
+                    "p": {
+                        "help": q[0], "consultations": q[1], "bilateral": q[2], "no_one": q[3],
+                    },
+                })),
+            })
+        })
+        .collect();
+    json!({
+        "cases": cases,
+        "scores": scores_json(&b.scores),
+        "baselines": b.baselines.iter().map(|(k, v)| (k.clone(), scores_json(v))).collect::<Map<_, _>>(),
+        "member_level": { "brier": b.member_brier, "n": b.member_n },
+    })
+}
+
+/// `casus backtest --json`; with `--hold-out alliance` also `by_alliance[]`.
+pub fn backtest_json(s: &BacktestSummary) -> String {
+    let mut v = backtest_value(&s.backtest);
+    if let Some(g) = &s.by_alliance {
+        v["by_alliance"] = groups_json(g);
+    }
+    document(&v)
+}
