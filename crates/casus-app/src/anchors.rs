@@ -1,7 +1,7 @@
 //! `anchors`: the model's implied rate of honoured defence commitments, beside
 //! the published reliability figures. Every participating member of an alliance
-//! is attacked, in a war, by each outside state it has a sourced dispute with,
-//! and asks the alliance for forces under its collective-defence article; the
+//! is attacked, in a war, by each outside state it has a sourced dispute with
+//! (a `dispute` relation of the world in force on the date), and asks the alliance for forces under its collective-defence article; the
 //! exact probabilities of the council's answer are averaged over these
 //! synthetic invocations. The scenarios are built in memory, on the alliance the
 //! request names.
@@ -13,6 +13,7 @@ use casus_model::event::{Ask, Event, EventKind, Reach};
 use casus_model::forecast::{Plan, exact};
 use casus_model::params::Params;
 use casus_model::scenario::{Scenario, World};
+use casus_model::state::RelationKind;
 use casus_model::treaty::Rule;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
@@ -35,7 +36,9 @@ pub struct AnchorsSummary {
     /// The collective-defence provision invoked.
     pub article: String,
     pub years: Vec<i32>,
-    /// How many synthetic invocations the council answered.
+    /// Every synthetic invocation made: (year, attacked member, attacker).
+    pub pairs: Vec<(i32, String, String)>,
+    /// How many of them the council answered.
     pub invocations: usize,
     /// Mean P(the council sends forces).
     pub honoured: f64,
@@ -123,13 +126,8 @@ pub fn anchors(
             alliance.id
         )));
     };
-    let outsiders: Vec<&str> = world
-        .states
-        .keys()
-        .map(String::as_str)
-        .filter(|s| !alliance.members.iter().any(|m| m.state == *s))
-        .collect();
     let mut scenarios = Vec::new();
+    let mut pairs = Vec::new();
     for &year in &req.years {
         let date =
             Date::new(year, 7, 1).map_err(|e| Error::Request(format!("year {year}: {e}")))?;
@@ -137,8 +135,16 @@ pub fn anchors(
             if !alliance.is_participating(victim, date) {
                 continue;
             }
-            for aggressor in &outsiders {
+            // Only non-members on that date (a former member, such as Azerbaijan
+            // or Georgia, is an outsider now) with a sourced dispute with the
+            // victim: an attack out of nowhere (Finland on Tajikistan) is no test
+            // of a commitment anyone expects to be invoked.
+            for aggressor in world.states.keys().filter(|o| {
+                !alliance.is_member(o, date)
+                    && world.related(RelationKind::Dispute, victim, o, date)
+            }) {
                 scenarios.push(invocation(&alliance.id, &article, victim, aggressor, date));
+                pairs.push((year, victim.to_string(), aggressor.clone()));
             }
         }
     }
@@ -167,6 +173,7 @@ pub fn anchors(
         alliance: alliance.id.clone(),
         article,
         years: req.years.clone(),
+        pairs,
         invocations: n,
         honoured: deployed / n.max(1) as f64,
         partly: mission / n.max(1) as f64,

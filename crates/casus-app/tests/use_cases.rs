@@ -14,6 +14,7 @@ use casus_model::Date;
 use casus_model::calibration::Case;
 use casus_model::params::Params;
 use casus_model::scenario::{Scenario, World};
+use casus_model::state::RelationKind;
 use std::num::NonZeroU64;
 use std::sync::Mutex;
 
@@ -416,6 +417,20 @@ fn anchors_average_the_councils_answers_the_same_on_any_thread_count() {
     );
     assert!((0.0..=1.0).contains(&(a.honoured + a.partly)));
     assert_eq!(a.article, "CST-4");
+    let csto = &w.alliances["CSTO"];
+    for (year, victim, attacker) in &a.pairs {
+        let on = Date::new(*year, 7, 1).unwrap();
+        assert!(csto.is_participating(victim, on), "{victim} in {year}");
+        assert!(
+            !csto.is_member(attacker, on),
+            "{attacker} is a member in {year}"
+        );
+        assert!(
+            w.related(RelationKind::Dispute, victim, attacker, on),
+            "{attacker} attacks {victim} in {year} without a dispute"
+        );
+    }
+    assert!(a.pairs.contains(&(2022, "ARM".into(), "AZE".into())));
     let err = anchors(
         &w,
         &AnchorsRequest {

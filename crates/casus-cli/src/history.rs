@@ -348,7 +348,7 @@ pub fn anchors_text(a: &AnchorsSummary) -> String {
     );
     let _ = writeln!(
         s,
-        "model: {} synthetic invocations (each member attacked by each non-member in a war — reach national — formal request for forces, {first}–{last} every {step} years)",
+        "model: {} synthetic invocations (each member attacked in a war — reach national — by each non-member it has a sourced dispute with, formal request for forces, {first}–{last} every {step} years)",
         a.invocations
     );
     let _ = writeln!(
