@@ -339,3 +339,72 @@ fn hold_out(
         groups,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three bundled cases split into two pretend alliances.
+    fn split() -> (World, Vec<Case>, Backtest) {
+        let world = casus_data::bundled_world().unwrap();
+        let params = casus_data::params::bundled_params().unwrap().params();
+        let cases: Vec<Case> = casus_data::cases::bundled_cases(&world)
+            .unwrap()
+            .into_iter()
+            .filter(|c| {
+                ["kazakhstan-2022", "karabakh-2020", "armenia-2022"].contains(&c.id.as_str())
+            })
+            .collect();
+        assert_eq!(cases.len(), 3);
+        let b = score_cases(&world, &cases, &params).unwrap();
+        (world, cases, b)
+    }
+
+    #[test]
+    fn each_group_is_scored_apart_and_the_groups_add_up_to_the_whole() {
+        let (_, cases, mut b) = split();
+        let model = b.scores;
+        let groups = vec![("A".to_string(), vec![0, 2]), ("B".to_string(), vec![1])];
+        let rows = by_group(&mut b, &cases, &groups);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].cases, vec![cases[1].id.clone()]);
+        let n: usize = rows.iter().map(|r| r.scores.n).sum();
+        assert_eq!(n, model.n);
+        for name in ["climatology", "treaty_literal", "leader_only"] {
+            let weighted: f64 = rows
+                .iter()
+                .map(|r| r.baselines[name].brier * r.baselines[name].n as f64)
+                .sum();
+            let whole = &b.baselines[name];
+            assert!(
+                (weighted / whole.n as f64 - whole.brier).abs() < 1e-12,
+                "{name}: the groups' Brier scores add up to the overall one"
+            );
+        }
+        let weighted: f64 = rows
+            .iter()
+            .map(|r| r.scores.brier * r.scores.n as f64)
+            .sum();
+        assert!((weighted / n as f64 - model.brier).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_groups_climatology_is_the_base_rate_of_the_other_groups_only() {
+        let (_, cases, mut b) = split();
+        let groups = vec![("A".to_string(), vec![0, 2]), ("B".to_string(), vec![1])];
+        let others: Vec<&CasePrediction> = b
+            .predictions
+            .iter()
+            .filter(|p| p.case != cases[1].id && p.predicted.is_some())
+            .collect();
+        let base = climatology(&others);
+        let mine: Vec<([f64; 4], Outcome)> = b
+            .predictions
+            .iter()
+            .filter(|p| p.case == cases[1].id && p.predicted.is_some())
+            .filter_map(|p| Some((base, p.observed?)))
+            .collect();
+        let rows = by_group(&mut b, &cases, &groups);
+        assert_eq!(rows[1].baselines["climatology"], score(&mine));
+    }
+}

@@ -1,8 +1,9 @@
 //! The JSON documents of the summaries: the bytes `casus … --json` prints, shared
 //! by every front end (a binding's `.to_json()` calls the same function). Each
 //! returns pretty-printed JSON with a final newline. Keys are sorted (serde_json
-//! objects); floats print as serde_json prints them; the layout is documented in
-//! `docs/` and pinned by the CLI's golden tests. The summaries also derive
+//! objects); floats print as serde_json prints them; the layout is documented on
+//! each function here and pinned byte for byte by the CLI's golden tests
+//! (`crates/casus-cli/tests/golden`). The summaries also derive
 //! `Serialize` (their own structure, for tools that want every field); the
 //! documents here are the stable format.
 
