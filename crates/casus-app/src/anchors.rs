@@ -18,13 +18,19 @@ use casus_model::treaty::Rule;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 
+/// The years of the published experiment: 2010–2024, every second year (the
+/// period the case library covers best).
+pub fn default_years() -> Vec<i32> {
+    (2010..=2024).step_by(2).collect()
+}
+
 /// What the anchors experiment is asked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnchorsRequest {
     /// The alliance whose collective-defence clause is tested.
     pub alliance: String,
     pub params: Params,
-    /// The years of the invocations (each on 1 July).
+    /// The years of the invocations (each on 1 July); see [`default_years`].
     pub years: Vec<i32>,
     pub threads: Threads,
 }

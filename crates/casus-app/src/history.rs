@@ -407,4 +407,33 @@ mod tests {
         let rows = by_group(&mut b, &cases, &groups);
         assert_eq!(rows[1].baselines["climatology"], score(&mine));
     }
+
+    #[test]
+    fn holding_out_two_groups_fits_twice_and_scores_each_group_apart() {
+        let (world, cases, in_sample) = split();
+        let params = casus_data::params::bundled_params().unwrap().params();
+        let groups = vec![("A".to_string(), vec![0, 2]), ("B".to_string(), vec![1])];
+        let done = AtomicU64::new(0);
+        let h = hold_out(
+            &world,
+            &cases,
+            &groups,
+            HoldOut::Alliance,
+            (&params, 1.0, &params, 10),
+            &done,
+        )
+        .unwrap();
+        assert_eq!(done.load(Ordering::Relaxed), 2, "one refit per group");
+        assert_eq!(h.groups.len(), 2);
+        let order = |b: &Backtest| -> Vec<(String, String)> {
+            b.predictions
+                .iter()
+                .map(|p| (p.case.clone(), p.event.clone()))
+                .collect()
+        };
+        assert_eq!(order(&h.overall), order(&in_sample), "case order kept");
+        for g in &h.groups {
+            assert!(g.scores.brier.is_finite() && g.scores.n > 0, "{}", g.group);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use crate::input::{InvalidInput, write_atomic};
 use anyhow::{Context, Result};
 use casus_app::anchors::AnchorsSummary;
-use casus_app::history::GroupScores;
+use casus_app::history::{Calibration, GroupScores, HeldOut, HoldOut};
 use casus_data::cases::{bundled_cases, load_cases};
 use casus_data::params::{Entry, ParamFile};
 use casus_model::calibration::{Backtest, Case, Scores};
@@ -271,6 +271,84 @@ pub fn reliability_svg(b: &Backtest, title: &str) -> String {
     );
     s.push_str("</svg>\n");
     s
+}
+
+/// How the report, the parameter file's `[meta]` keys and the diagram name a
+/// hold-out: (report title, key prefix, diagram name).
+fn held_out_names(by: HoldOut) -> (&'static str, &'static str, &'static str) {
+    match by {
+        HoldOut::Case => (
+            "leave-one-out (each case predicted by a fit without it)",
+            "loo",
+            "leave-one-out",
+        ),
+        HoldOut::Alliance => (
+            "leave-one-alliance-out (each alliance's cases predicted by a fit on the others; climatology from their base rates)",
+            "loao",
+            "leave-one-alliance-out",
+        ),
+    }
+}
+
+/// The calibration report: in-sample scores before and after the fit, then the
+/// held-out scores (per alliance when held out by alliance).
+pub fn calibration_text(c: &Calibration) -> String {
+    let mut report = String::new();
+    report.push_str(&backtest_text("prior parameters, in-sample", &c.before));
+    report.push('\n');
+    report.push_str(&backtest_text("fitted parameters, in-sample", &c.after));
+    if let Some(h) = &c.held_out {
+        report.push('\n');
+        report.push_str(&backtest_text(held_out_names(h.by).0, &h.overall));
+        if !h.groups.is_empty() {
+            report.push('\n');
+            report.push_str(&groups_text("per held-out alliance", &h.groups));
+        }
+    }
+    report
+}
+
+/// The reliability diagram of the held-out predictions.
+pub fn held_out_svg(h: &HeldOut) -> String {
+    reliability_svg(
+        &h.overall,
+        &format!("casus: reliability ({})", held_out_names(h.by).2),
+    )
+}
+
+/// What the parameter file records of how it was made, besides the scores.
+pub struct Provenance {
+    /// The command line that made it.
+    pub command: String,
+    /// The prior file.
+    pub priors: String,
+    pub prior_sd: f64,
+    pub date: String,
+}
+
+/// The `[meta]` table of a fitted parameter file.
+pub fn calibration_meta(c: &Calibration, p: &Provenance) -> Vec<(String, toml::Value)> {
+    let mut meta: Vec<(String, toml::Value)> = vec![
+        ("status".into(), "calibrated".into()),
+        ("command".into(), p.command.clone().into()),
+        ("priors".into(), p.priors.clone().into()),
+        ("method".into(), format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {} logit) centred on the previous values; Nelder-Mead", p.prior_sd).into()),
+        ("objective".into(), c.objective.into()),
+        ("cases".into(), toml::Value::Array(c.cases.iter().cloned().map(toml::Value::String).collect())),
+        ("date".into(), p.date.clone().into()),
+        ("in_sample_brier".into(), c.after.scores.brier.into()),
+    ];
+    if let Some(h) = &c.held_out {
+        let prefix = held_out_names(h.by).1;
+        let s = &h.overall.scores;
+        meta.push((format!("{prefix}_brier"), s.brier.into()));
+        meta.push((format!("{prefix}_log"), s.log.into()));
+        meta.push((format!("{prefix}_accuracy"), s.accuracy.into()));
+        for (k, v) in &h.overall.baselines {
+            meta.push((format!("{prefix}_baseline_{k}_brier"), v.brier.into()));
+        }
+    }
+    meta
 }
 
 /// The parameter file after a fit: fitted values and their provenance.

@@ -343,7 +343,7 @@ fn execute(cli: Cli) -> Result<()> {
             let req = casus_app::anchors::AnchorsRequest {
                 alliance: a.alliance,
                 params: load_params(a.params.as_ref())?,
-                years: (2010..=2024).step_by(2).collect(),
+                years: casus_app::anchors::default_years(),
                 threads: Threads::ALL_CORES,
             };
             let s = casus_app::anchors::anchors(&world, &req, &Silent).map_err(app)?;
@@ -466,16 +466,6 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let c = casus_app::history::calibrate(world, &req, &line);
     line.finish();
     let c = c.map_err(app)?;
-    let mut report = String::new();
-    report.push_str(&history::backtest_text(
-        "prior parameters, in-sample",
-        &c.before,
-    ));
-    report.push('\n');
-    report.push_str(&history::backtest_text(
-        "fitted parameters, in-sample",
-        &c.after,
-    ));
     let command = format!(
         "casus calibrate{} --evals {} --prior-sd {}{}",
         a.params
@@ -489,53 +479,22 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
             _ => "",
         }
     );
-    let mut meta: Vec<(String, toml::Value)> = vec![
-        ("status".into(), "calibrated".into()),
-        ("command".into(), command.into()),
-        ("priors".into(), a.params.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "data/priors.toml".into()).into()),
-        ("method".into(), format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {} logit) centred on the previous values; Nelder-Mead", a.prior_sd).into()),
-        ("objective".into(), c.objective.into()),
-        ("cases".into(), toml::Value::Array(c.cases.iter().cloned().map(toml::Value::String).collect())),
-        ("date".into(), a.date.clone().unwrap_or_else(today).into()),
-        ("in_sample_brier".into(), c.after.scores.brier.into()),
-    ];
-    if let Some(h) = &c.held_out {
-        let (title, prefix) = match h.by {
-            HoldOut::Case => (
-                "leave-one-out (each case predicted by a fit without it)",
-                "loo",
-            ),
-            HoldOut::Alliance => (
-                "leave-one-alliance-out (each alliance's cases predicted by a fit on the others; climatology from their base rates)",
-                "loao",
-            ),
-        };
-        report.push('\n');
-        report.push_str(&history::backtest_text(title, &h.overall));
-        if !h.groups.is_empty() {
-            report.push('\n');
-            report.push_str(&history::groups_text("per held-out alliance", &h.groups));
-        }
-        if let Some(svg) = &a.reliability {
-            let name = match h.by {
-                HoldOut::Case => "leave-one-out",
-                HoldOut::Alliance => "leave-one-alliance-out",
-            };
-            history::write(
-                svg,
-                &history::reliability_svg(&h.overall, &format!("casus: reliability ({name})")),
-            )?;
-        }
-        let s = &h.overall.scores;
-        meta.push((format!("{prefix}_brier"), s.brier.into()));
-        meta.push((format!("{prefix}_log"), s.log.into()));
-        meta.push((format!("{prefix}_accuracy"), s.accuracy.into()));
-        for (k, v) in &h.overall.baselines {
-            meta.push((format!("{prefix}_baseline_{k}_brier"), v.brier.into()));
-        }
+    let provenance = history::Provenance {
+        command,
+        priors: a
+            .params
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "data/priors.toml".into()),
+        prior_sd: a.prior_sd,
+        date: a.date.clone().unwrap_or_else(today),
+    };
+    if let (Some(svg), Some(h)) = (&a.reliability, &c.held_out) {
+        history::write(svg, &history::held_out_svg(h))?;
     }
-    let pf = history::fitted_file(&base, &c.fitted, meta);
+    let pf = history::fitted_file(&base, &c.fitted, history::calibration_meta(&c, &provenance));
     history::write(&a.output, &history::param_file_text(&pf)?)?;
+    let mut report = history::calibration_text(&c);
     report.push_str(&format!("\nwrote {}\n", a.output.display()));
     emit(&report, None)
 }
