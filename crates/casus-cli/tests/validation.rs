@@ -345,3 +345,71 @@ fn dash_means_standard_output_and_errors_name_the_users_path() {
     );
     assert!(!err.contains("casus-tmp"), "{err}");
 }
+
+#[test]
+fn every_row_of_the_backtest_table_scores_the_same_outcomes() {
+    let o = casus(&["backtest", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = v["scores"]["n"].as_u64().unwrap();
+    for (k, b) in v["baselines"].as_object().unwrap() {
+        assert_eq!(b["n"].as_u64(), Some(n), "{k}");
+    }
+    let t = casus(&["backtest"]);
+    let text = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        text.contains(&format!("scores on {n} ladder outcomes")),
+        "{text}"
+    );
+}
+
+#[test]
+fn text_and_json_give_one_verdict() {
+    // An action the text permits under a condition not met (no request, no
+    // mandate) is "not permitted now" in both renderings.
+    for s in casus_data_scenarios() {
+        let text = String::from_utf8_lossy(&casus(&["run", &s]).stdout).into_owned();
+        let json: serde_json::Value =
+            serde_json::from_slice(&casus(&["run", &s, "--json"]).stdout).unwrap();
+        let mut verdicts = Vec::new();
+        collect_verdicts(&json, &mut verdicts);
+        let text_count = |w: &str| text.matches(w).count();
+        let json_count = |w: &str| verdicts.iter().filter(|v| *v == w).count();
+        assert_eq!(
+            text_count(": not permitted now;"),
+            json_count("not_permitted_now"),
+            "{s}"
+        );
+        assert_eq!(text_count(": FORBIDDEN ["), json_count("forbidden"), "{s}");
+        assert_eq!(text_count(": permitted;"), json_count("permitted"), "{s}");
+    }
+}
+
+fn collect_verdicts(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::String(s)) = m.get("verdict") {
+                out.push(s.clone());
+            }
+            for x in m.values() {
+                collect_verdicts(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_verdicts(x, out)),
+        _ => {}
+    }
+}
+
+fn casus_data_scenarios() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios");
+    let mut v: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    v.sort();
+    v
+}
