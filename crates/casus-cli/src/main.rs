@@ -220,6 +220,8 @@ const MAX_RUNS: u64 = 1_000_000_000;
 /// The most worker threads: more than any machine this runs on has cores; a
 /// larger number only adds scheduling overhead (10,000 threads took 64 s for 1,000 runs).
 const MAX_THREADS: usize = 256;
+/// The longest horizon of `forecast --until`, in years after the scenario.
+const MAX_HORIZON_YEARS: i32 = 100;
 
 fn execute(cli: Cli) -> Result<()> {
     let world = bundled_world().map_err(input::InvalidInput)?;
@@ -385,6 +387,12 @@ fn execute(cli: Cli) -> Result<()> {
                 if date.year <= last.year {
                     anyhow::bail!(
                         "--until {date} is not after the scenario's last year ({})\n  help: give a date in a later year",
+                        last.year
+                    );
+                }
+                if date.year > last.year + MAX_HORIZON_YEARS {
+                    anyhow::bail!(
+                        "--until {date} is more than {MAX_HORIZON_YEARS} years after the scenario's last year ({})\n  help: the base rates and the members' figures say nothing about so far ahead; give an earlier date",
                         last.year
                     );
                 }

@@ -187,6 +187,9 @@ fn runs_and_threads_are_bounded_with_a_reason() {
     let o = casus(&["forecast", "kazakhstan-2022", "--runs", "1000000000000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("10^9"), "{}", stderr(&o));
+    let o = casus(&["forecast", "kazakhstan-2022", "--until", "9999-12-31"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("more than 100 years"), "{}", stderr(&o));
     let o = casus(&["forecast", "kazakhstan-2022", "--threads", "10000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("more than 256"), "{}", stderr(&o));

@@ -407,6 +407,28 @@ pub fn alliance(rep: &mut Reporter, loc: &Locator, a: &Alliance) {
             }
         }
     }
+    for (i, m) in a.members.iter().enumerate() {
+        let period = Period {
+            from: m.joined,
+            until: m.left,
+        };
+        if let Some(earlier) = a.members[..i].iter().find(|o| {
+            o.state == m.state
+                && period.overlaps(&Period {
+                    from: o.joined,
+                    until: o.left,
+                })
+        }) {
+            rep.at(
+                loc.span(&[Seg::Key("members"), Seg::Index(i), Seg::Key("joined")]),
+                format!(
+                    "{} joins on {} while still a member since {}",
+                    m.state, m.joined, earlier.joined
+                ),
+                Some("give the earlier membership its `left` date".into()),
+            );
+        }
+    }
     for (i, c) in a.chairs.iter().enumerate() {
         period_order(
             rep,

@@ -437,6 +437,17 @@ fn assert_error_at(r: Result<(), LoadError>, file: &str, line: usize, what: &str
 }
 
 #[test]
+fn overlapping_memberships_of_one_state_are_rejected() {
+    let t = alliance_template().valid();
+    let t = t.replacen("joined = 2006-08-16", "joined = 1998-01-01", 1);
+    let at = t
+        .find("joined = 1998-01-01")
+        .expect("UZB's second membership");
+    let line = t[..at].matches('\n').count() + 1;
+    assert_error_at(world_with(None, Some(&t)), "q.toml", line, "overlap");
+}
+
+#[test]
 fn the_templates_are_valid_with_valid_values() {
     let world = bundled_world().unwrap();
     parse_scenario("t.toml", &scenario_template().valid(), &world).unwrap();
