@@ -527,9 +527,11 @@ fn named_states(events: &[S<RawEvent>]) -> Vec<String> {
     out
 }
 
-/// A warning per figure whose data end before the scenario's last year: the
-/// model then carries the latest figure forward ([`casus_model::provenance::Series::at`]),
-/// and the user is told which year it falls back to.
+/// A warning per figure whose data end before the scenario's last year, for the
+/// states the model reads (those the events name and the participating
+/// members): the model then carries the latest figure forward
+/// ([`casus_model::provenance::Series::at`]), and the user is told which year it
+/// falls back to.
 fn beyond_the_data(
     rep: &mut Reporter,
     world: &World,
@@ -540,7 +542,12 @@ fn beyond_the_data(
 ) {
     let mut read: Vec<&str> = named.iter().map(String::as_str).collect();
     if let Some(a) = alliance {
-        read.extend(a.members_on(last));
+        // Members whose participation is suspended take no part in decisions.
+        read.extend(
+            a.members_on(last)
+                .into_iter()
+                .filter(|m| a.is_participating(m, last)),
+        );
     }
     read.sort();
     read.dedup();
