@@ -36,7 +36,11 @@ pub fn read(path: &Path) -> Result<String> {
 /// Load `name_or_path`: an existing file or directory path, else a bundled scenario name.
 pub fn load_scenario(name_or_path: &str, world: &World) -> Result<Scenario> {
     let path = Path::new(name_or_path);
-    let loaded = if path.exists() || name_or_path.ends_with(".toml") {
+    // A directory is reported as one, unless a bundled scenario has its name.
+    let is_path = path.is_file()
+        || name_or_path.ends_with(".toml")
+        || (path.exists() && bundled_scenario_text(name_or_path).is_none());
+    let loaded = if is_path {
         let text = read(path)?;
         parse_scenario_loaded(name_or_path, &text, world).map_err(InvalidInput)?
     } else {
