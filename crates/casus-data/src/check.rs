@@ -430,6 +430,16 @@ pub fn alliance(rep: &mut Reporter, loc: &Locator, a: &Alliance) {
         }
     }
     for (i, c) in a.chairs.iter().enumerate() {
+        if !a.is_member(&c.state, c.from) {
+            rep.at(
+                loc.span(&[Seg::Key("chairs"), Seg::Index(i), Seg::Key("state")]),
+                format!(
+                    "{} chairs {} from {}, when it is not a member",
+                    c.state, a.id, c.from
+                ),
+                Some("the chair rotates among the members".into()),
+            );
+        }
         period_order(
             rep,
             loc,

@@ -52,13 +52,13 @@ pub fn load_world(
         match parse::<State>(file, text, doc::STATE, check::state) {
             Ok(s) => {
                 if world.states.contains_key(&s.code) {
-                    problems.push(Problem {
-                        file: file.to_string(),
-                        line: 1,
-                        column: 1,
-                        message: format!("state {} is defined twice", s.code),
-                        help: Some("keep one file per state".into()),
-                    });
+                    let mut rep = Reporter::new(file, text).with_doc(doc::STATE);
+                    rep.at(
+                        Locator::new(text).span(&[Seg::Key("code")]),
+                        format!("state {} is defined twice", s.code),
+                        Some("keep one file per state".into()),
+                    );
+                    problems.extend(rep.problems);
                 }
                 world.states.insert(s.code.clone(), s);
             }

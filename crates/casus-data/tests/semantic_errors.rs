@@ -449,6 +449,35 @@ fn overlapping_memberships_of_one_state_are_rejected() {
 }
 
 #[test]
+fn a_chair_is_a_member_when_it_chairs() {
+    let t = alliance_template().valid();
+    let at = t.find("[[chairs]]\nstate = \"").expect("a chair") + "[[chairs]]\n".len();
+    let end = at + t[at..].find('\n').unwrap();
+    let mut t2 = t.clone();
+    t2.replace_range(at..end, "state = \"USA\"");
+    let line = t2[..at].matches('\n').count() + 1;
+    assert_error_at(world_with(None, Some(&t2)), "q.toml", line, "chair");
+}
+
+#[test]
+fn a_state_defined_twice_is_located_at_its_code() {
+    let mut states: Vec<(&str, &str)> = embedded::STATES.to_vec();
+    let (_, arm) = *states
+        .iter()
+        .find(|(f, _)| f.ends_with("ARM.toml"))
+        .unwrap();
+    states.push(("again.toml", arm));
+    let e = load_world(&states, embedded::RELATIONS, embedded::ALLIANCES).unwrap_err();
+    let line = arm[..arm.find("code =").unwrap()].matches('\n').count() + 1;
+    assert!(
+        e.0.iter().any(|p| p.file == "again.toml"
+            && p.line == line
+            && p.message.contains("defined twice")),
+        "{e}"
+    );
+}
+
+#[test]
 fn the_templates_are_valid_with_valid_values() {
     let world = bundled_world().unwrap();
     parse_scenario("t.toml", &scenario_template().valid(), &world).unwrap();
