@@ -218,7 +218,8 @@ fn emit(text: &str, output: Option<&PathBuf>) -> Result<()> {
 /// probability is narrower than ±0.0001, so more runs only cost time.
 const MAX_RUNS: u64 = 1_000_000_000;
 /// The most worker threads: more than any machine this runs on has cores; a
-/// larger number only adds scheduling overhead (10,000 threads took 64 s for 1,000 runs).
+/// larger number only adds scheduling overhead (issue 19: 10,000 threads took
+/// 64 s for 1,000 runs).
 const MAX_THREADS: usize = 256;
 /// The longest horizon of `forecast --until`, in years after the scenario.
 const MAX_HORIZON_YEARS: i32 = 100;
