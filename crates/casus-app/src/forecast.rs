@@ -351,6 +351,10 @@ impl HorizonSummary {
     }
 }
 
+/// The longest horizon, in years after the scenario's last event: the base
+/// rates and the members' figures say nothing about further ahead.
+pub const MAX_HORIZON_YEARS: i32 = 100;
+
 /// Simulate the years after the scenario up to `until`.
 pub fn horizon(
     world: &World,
@@ -365,6 +369,12 @@ pub fn horizon(
     if req.until.year <= last.year {
         return Err(Error::Request(format!(
             "until {} is not after the scenario's last year ({})\n  help: give a date in a later year",
+            req.until, last.year
+        )));
+    }
+    if req.until.year > last.year + MAX_HORIZON_YEARS {
+        return Err(Error::Request(format!(
+            "until {} is more than {MAX_HORIZON_YEARS} years after the scenario's last year ({})\n  help: the base rates and the members' figures say nothing about so far ahead; give an earlier date",
             req.until, last.year
         )));
     }

@@ -24,8 +24,7 @@ pub fn cases(dir: Option<&Path>, world: &World) -> Result<Vec<Case>> {
             for e in rd {
                 let p = e?.path();
                 if p.extension().is_some_and(|x| x == "toml") {
-                    let text = std::fs::read_to_string(&p)
-                        .with_context(|| format!("cannot read `{}`", p.display()))?;
+                    let text = crate::input::read(&p)?;
                     files.push((p.file_name().unwrap().to_string_lossy().into_owned(), text));
                 }
             }

@@ -1,7 +1,10 @@
-//! Resolving what the user named: a bundled scenario or a scenario file.
+//! Resolving what the user named: a bundled scenario or a scenario file. Files
+//! are read through `casus_data::source` (a size bound, directories named as
+//! such, non-UTF-8 located); a scenario's warnings go to standard error.
 
-use anyhow::{Context, Result, bail};
-use casus_data::{LoadError, bundled_scenario_names, bundled_scenario_text, parse_scenario};
+use anyhow::{Result, bail};
+use casus_data::scenario::parse_scenario_loaded;
+use casus_data::{LoadError, bundled_scenario_names, bundled_scenario_text};
 use casus_model::scenario::{Scenario, World};
 use std::path::Path;
 
@@ -16,34 +19,46 @@ impl std::fmt::Display for InvalidInput {
 }
 impl std::error::Error for InvalidInput {}
 
-/// Load `name_or_path`: an existing file path, else a bundled scenario name.
-pub fn load_scenario(name_or_path: &str, world: &World) -> Result<Scenario> {
-    let path = Path::new(name_or_path);
-    if path.is_file() || name_or_path.ends_with(".toml") {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read scenario file `{name_or_path}`"))?;
-        return parse_scenario(name_or_path, &text, world).map_err(|e| InvalidInput(e).into());
-    }
-    match bundled_scenario_text(name_or_path) {
-        Some((file, text)) => parse_scenario(file, text, world).map_err(|e| InvalidInput(e).into()),
-        None => bail!(
-            "no bundled scenario and no file named `{name_or_path}`\n  help: bundled scenarios: {}; or give a path to a .toml file",
-            bundled_scenario_names().join(", ")
-        ),
-    }
+/// The bound on one input file: `CASUS_MAX_INPUT_BYTES`, else 8 MiB.
+pub fn max_input_bytes() -> u64 {
+    std::env::var("CASUS_MAX_INPUT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(casus_data::source::MAX_INPUT_BYTES)
 }
 
-/// Write `contents` to `path` atomically: a temporary file renamed into place,
-/// so an interrupted run never leaves a half-written output.
+/// The text of an input file, with located errors.
+pub fn read(path: &Path) -> Result<String> {
+    casus_data::source::read_text(path, &path.display().to_string(), max_input_bytes())
+        .map_err(|e| InvalidInput(e).into())
+}
+
+/// Load `name_or_path`: an existing file or directory path, else a bundled scenario name.
+pub fn load_scenario(name_or_path: &str, world: &World) -> Result<Scenario> {
+    let path = Path::new(name_or_path);
+    // A directory is reported as one, unless a bundled scenario has its name.
+    let is_path = path.is_file()
+        || name_or_path.ends_with(".toml")
+        || (path.exists() && bundled_scenario_text(name_or_path).is_none());
+    let loaded = if is_path {
+        let text = read(path)?;
+        parse_scenario_loaded(name_or_path, &text, world).map_err(InvalidInput)?
+    } else {
+        match bundled_scenario_text(name_or_path) {
+            Some((file, text)) => parse_scenario_loaded(file, text, world).map_err(InvalidInput)?,
+            None => bail!(
+                "no bundled scenario and no file named `{name_or_path}`\n  help: bundled scenarios: {}; or give a path to a .toml file",
+                bundled_scenario_names().join(", ")
+            ),
+        }
+    };
+    for w in &loaded.warnings {
+        eprintln!("{w}");
+    }
+    Ok(loaded.value)
+}
+
+/// Write `contents` to `path` atomically (see [`crate::output`]).
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().context("output path has no file name")?;
-    let tmp = dir.join(format!(".{}.casus-tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, contents).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move output into `{}`", path.display()))?;
-    Ok(())
+    crate::output::write_to(path, contents)
 }

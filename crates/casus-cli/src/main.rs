@@ -6,6 +6,7 @@
 
 mod history;
 mod input;
+mod output;
 mod report;
 
 use anyhow::{Context, Result};
@@ -15,7 +16,7 @@ use casus_app::{Progress, Silent, Threads, render};
 use casus_data::bundled_world;
 use casus_model::scenario::World;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,7 +67,8 @@ struct RunArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
-    /// Write the output to this file (atomically) instead of standard output.
+    /// Write the output to this file (atomically, through a symbolic link)
+    /// instead of standard output; `-` is standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
 }
@@ -105,7 +107,8 @@ struct ForecastArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
-    /// Write the output to this file (atomically) instead of standard output.
+    /// Write the output to this file (atomically, through a symbolic link)
+    /// instead of standard output; `-` is standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// Simulate the years after the scenario up to this date (YYYY-MM-DD):
@@ -173,8 +176,9 @@ struct CalibrateArgs {
     /// Starting parameter file and centre of the prior (default: the bundled priors, data/priors.toml).
     #[arg(long)]
     params: Option<PathBuf>,
-    /// Where to write the fitted parameter file (atomically).
-    #[arg(long, short, default_value = "parameters.toml")]
+    /// Where to write the fitted parameter file (atomically). Required: a
+    /// default path would silently replace a parameter file.
+    #[arg(long, short)]
     output: PathBuf,
     /// Objective evaluations for the full fit (held-out refits get a third).
     #[arg(long, default_value_t = 6000)]
@@ -202,8 +206,7 @@ struct CalibrateArgs {
 fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFile> {
     Ok(match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read parameter file `{}`", p.display()))?;
+            let text = input::read(p)?;
             casus_data::params::parse_params(&p.display().to_string(), &text)
                 .map_err(input::InvalidInput)?
         }
@@ -217,6 +220,14 @@ fn load_params(path: Option<&PathBuf>) -> Result<casus_model::params::Params> {
 
 /// `--threads N` as the use cases take it.
 fn threads(n: Option<usize>) -> Result<Threads> {
+    if let Some(t) = n
+        && t > MAX_THREADS
+    {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        anyhow::bail!(
+            "--threads {t} is more than {MAX_THREADS}\n  help: this machine has {cores} cores; the result does not depend on the thread count, and threads beyond the cores only add overhead"
+        );
+    }
     match n {
         None => Ok(Threads::ALL_CORES),
         Some(n) => Threads::new(n)
@@ -287,17 +298,18 @@ fn main() -> ExitCode {
 
 fn emit(text: &str, output: Option<&PathBuf>) -> Result<()> {
     match output {
-        Some(p) => input::write_atomic(p, text),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`casus run … | head`) is not an error worth a message.
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.context("cannot write to standard output"),
-            }
-        }
+        Some(p) => output::write_to(p, text),
+        None => output::Output::Stdout.write(text),
     }
 }
+
+/// The most replications a forecast runs: at 10^9 the 95% interval of any
+/// probability is narrower than ±0.0001, so more runs only cost time.
+const MAX_RUNS: u64 = 1_000_000_000;
+/// The most worker threads: more than any machine this runs on has cores; a
+/// larger number only adds scheduling overhead (issue 19: 10,000 threads took
+/// 64 s for 1,000 runs).
+const MAX_THREADS: usize = 256;
 
 fn execute(cli: Cli) -> Result<()> {
     let world = bundled_world().map_err(input::InvalidInput)?;
@@ -315,6 +327,7 @@ fn execute(cli: Cli) -> Result<()> {
             emit(&report::check_text(&scenario, &c), None)
         }
         Command::Run(a) => {
+            output::check_all(&[a.output.as_ref()])?;
             let sc = input::load_scenario(&a.scenario, &world)?;
             let s = casus_app::timeline::run(&world, &sc, a.seed).map_err(app)?;
             let text = if a.json {
@@ -356,8 +369,14 @@ fn execute(cli: Cli) -> Result<()> {
 
 fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let runs = NonZeroU64::new(a.runs).context("--runs must be at least 1")?;
+    if runs.get() > MAX_RUNS {
+        anyhow::bail!(
+            "--runs {runs} is more than {MAX_RUNS} (10^9)\n  help: at 10^9 runs the 95% interval of every probability is narrower than ±0.0001; more runs only cost time"
+        );
+    }
     let threads = threads(a.threads)?;
     let params = load_params(a.params.as_ref())?;
+    output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
     let scenario = input::load_scenario(&a.scenario, world)?;
     let line = ProgressLine::new(runs.get() >= 200_000, "replications");
     if let Some(until) = a.until {
@@ -379,7 +398,7 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         line.finish();
         let s = s.map_err(app)?;
         if let Some(svg) = &a.svg {
-            input::write_atomic(svg, &report::horizon_svg(&s))?;
+            output::write_to(svg, &report::horizon_svg(&s))?;
         }
         let text = if a.json {
             render::horizon_json(&s)
@@ -410,6 +429,7 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
 }
 
 fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
+    output::check_all(&[a.reliability.as_ref()])?;
     let req = BacktestRequest {
         params: load_params(a.params.as_ref())?,
         cases: history::cases(a.cases.as_deref(), world)?,
@@ -440,6 +460,7 @@ fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
 
 fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let prior_sd = PriorSd::new(a.prior_sd).context("--prior-sd must be a positive number")?;
+    output::check_all(&[Some(&a.output), a.reliability.as_ref()])?;
     let base = match a.params.as_ref() {
         Some(_) => load_param_file(a.params.as_ref())?,
         None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,

@@ -135,22 +135,20 @@ pub fn determination(out: &mut String, d: &Determination) {
             Verdict::Forbidden { provision } => {
                 writeln!(
                     out,
-                    "    action {:?} on {}: FORBIDDEN [{provision}]",
-                    a.action, a.territory_of
+                    "    action {:?} on {}: {} [{provision}]",
+                    a.action,
+                    a.territory_of,
+                    a.verdict.standing().label()
                 )
             }
             Verdict::Permitted { conditions } => {
                 let c: Vec<String> = conditions.iter().map(requirement).collect();
-                let open = if a.verdict.open() {
-                    "permitted"
-                } else {
-                    "not permitted now"
-                };
                 writeln!(
                     out,
-                    "    action {:?} on {}: {open}; needs {}",
+                    "    action {:?} on {}: {}; needs {}",
                     a.action,
                     a.territory_of,
+                    a.verdict.standing().label(),
                     c.join(", ")
                 )
             }

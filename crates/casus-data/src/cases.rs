@@ -1,7 +1,8 @@
 //! Case files: `NAME.toml` (the scenario the model sees) and `NAME.observed.toml`
 //! (what happened, read only by the scorer). Format: `docs/case-format.md`.
 
-use crate::error::{LoadError, Problem, Reporter};
+use crate::check::{self, Locator};
+use crate::error::{LoadError, Problem, Reporter, doc};
 use crate::scenario::parse_scenario;
 use casus_model::calibration::{Case, Observed};
 use casus_model::decision::Stance;
@@ -56,7 +57,7 @@ pub fn parse_observed(
     scenario: &Scenario,
     world: &World,
 ) -> Result<Case, LoadError> {
-    let mut rep = Reporter::new(file, text);
+    let mut rep = Reporter::new(file, text).with_doc(doc::CASE);
     let raw: RawObserved = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
@@ -64,6 +65,9 @@ pub fn parse_observed(
             return Err(LoadError(rep.problems));
         }
     };
+    check::finite_numbers(&mut rep, &Locator::new(text));
+    let alliance = world.alliances.get(&scenario.alliance);
+    let mut observed_events: Vec<&str> = Vec::new();
     if raw.case.get_ref() != &scenario.id {
         rep.at(
             raw.case.span(),
@@ -78,7 +82,51 @@ pub fn parse_observed(
     let mut observed = Vec::new();
     for o in &raw.observation {
         let r = o.get_ref();
-        if !scenario.events.iter().any(|e| &e.id == r.event.get_ref()) {
+        if observed_events.contains(&r.event.get_ref().as_str()) {
+            rep.at(
+                r.event.span(),
+                format!("event `{}` is observed twice", r.event.get_ref()),
+                Some("merge the two [[observation]] tables".into()),
+            );
+        }
+        observed_events.push(r.event.get_ref());
+        let event = scenario.events.iter().find(|e| &e.id == r.event.get_ref());
+        // Stances, signatures and participation are members' acts: a state that
+        // is not a member on the event's date has none to observe.
+        let not_member = |m: &str, what: &str| -> Option<String> {
+            let (a, e) = (alliance?, event?);
+            if a.is_member(m, e.date) {
+                None
+            } else {
+                Some(format!(
+                    "{m} is not a member of {} on {} (the date of `{}`), so it has no {what} to observe",
+                    a.id, e.date, e.id
+                ))
+            }
+        };
+        for (m, s) in &r.stances {
+            if world.states.contains_key(m)
+                && let Some(msg) = not_member(m, "stance")
+            {
+                rep.at(
+                    s.span(),
+                    msg,
+                    Some("observe members only (docs/case-format.md)".into()),
+                );
+            }
+        }
+        for m in r.signed.keys().chain(r.took_part.keys()) {
+            if world.states.contains_key(m)
+                && let Some(msg) = not_member(m, "signature or participation")
+            {
+                rep.at(
+                    o.span(),
+                    msg,
+                    Some("observe members only (docs/case-format.md)".into()),
+                );
+            }
+        }
+        if event.is_none() {
             let ids: Vec<&str> = scenario.events.iter().map(|e| e.id.as_str()).collect();
             rep.at(
                 r.event.span(),
@@ -160,6 +208,26 @@ pub fn parse_observed(
 pub fn load_cases(files: &[(String, String)], world: &World) -> Result<Vec<Case>, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut cases = Vec::new();
+    for (name, _) in files {
+        if let Some(stem) = name.strip_suffix(".toml")
+            && !stem.ends_with(".observed")
+            && !files
+                .iter()
+                .any(|(n, _)| *n == format!("{stem}.observed.toml"))
+        {
+            problems.push(Problem {
+                file: name.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "no observation file `{stem}.observed.toml` beside this case scenario"
+                ),
+                help: Some(
+                    "a case is NAME.toml plus NAME.observed.toml (docs/case-format.md); add what happened, or move the scenario out of the case directory".into(),
+                ),
+            });
+        }
+    }
     for (name, text) in files {
         let Some(stem) = name.strip_suffix(".observed.toml") else {
             continue;

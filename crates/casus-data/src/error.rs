@@ -28,6 +28,40 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Something a load accepts but the user should know: the scenario runs, and
+/// the result rests on an assumption the file did not state (a figure carried
+/// forward from the last year the data know). Printed on standard error; the
+/// exit code stays 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: warning: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A loaded value with the warnings its file raised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded<T> {
+    pub value: T,
+    pub warnings: Vec<Warning>,
+}
+
 /// All problems found in a load, reported together.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct LoadError(pub Vec<Problem>);
@@ -63,6 +97,23 @@ pub struct Reporter<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub problems: Vec<Problem>,
+    pub warnings: Vec<Warning>,
+    /// The document that describes this file's format, named in help texts.
+    pub doc: &'static str,
+}
+
+/// The format documents, by kind of file.
+pub mod doc {
+    pub const SCENARIO: &str = "docs/scenario-format.md";
+    pub const CASE: &str = "docs/case-format.md";
+    pub const PARAMETERS: &str =
+        "docs/model.md (each entry of data/parameters.toml: value, unit, meaning, provenance)";
+    pub const BASE_RATES: &str = "docs/dynamics.md and data/base-rates.toml";
+    pub const STATE: &str =
+        "the field documentation in crates/casus-model/src/state.rs (e.g. data/states/ARM.toml)";
+    pub const ALLIANCE: &str = "the field documentation in crates/casus-model/src/alliance.rs (e.g. data/alliances/csto.toml)";
+    pub const RELATIONS: &str =
+        "the field documentation of `Relation` in crates/casus-model/src/state.rs";
 }
 
 impl<'a> Reporter<'a> {
@@ -71,7 +122,32 @@ impl<'a> Reporter<'a> {
             file,
             text,
             problems: Vec::new(),
+            warnings: Vec::new(),
+            doc: doc::SCENARIO,
         }
+    }
+
+    /// The same reporter, naming `doc` as the format's documentation.
+    pub fn with_doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
+        self
+    }
+
+    /// A warning at a place: the load succeeds, the user is told.
+    pub fn warn(
+        &mut self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let (line, column) = line_col(self.text, span.start);
+        self.warnings.push(Warning {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+            help,
+        });
     }
 
     pub fn at(
@@ -94,14 +170,29 @@ impl<'a> Reporter<'a> {
     pub fn toml(&mut self, e: &toml::de::Error) {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
+        let doc = self.doc;
         let help = if msg.contains("unknown field") {
-            Some("remove the key or correct its spelling; the format is documented in docs/scenario-format.md".into())
+            Some(format!(
+                "remove the key or correct its spelling; the format is documented in {doc}"
+            ))
         } else if msg.contains("missing field") {
-            Some("add the key; the format is documented in docs/scenario-format.md".into())
+            Some(format!("add the key; the format is documented in {doc}"))
         } else {
-            Some("fix the TOML at this place (see docs/scenario-format.md)".into())
+            Some(format!("fix the TOML at this place (see {doc})"))
         };
         self.at(span, msg, help);
+    }
+
+    /// The value with its warnings, or every problem found.
+    pub fn finish_loaded<T>(self, value: T) -> Result<Loaded<T>, LoadError> {
+        if self.problems.is_empty() {
+            Ok(Loaded {
+                value,
+                warnings: self.warnings,
+            })
+        } else {
+            Err(LoadError(self.problems))
+        }
     }
 
     pub fn finish<T>(self, value: T) -> Result<T, LoadError> {

@@ -1,7 +1,8 @@
 //! The parameter file: every global parameter with its value, unit, meaning and
 //! provenance. Unknown or missing parameters are errors.
 
-use crate::error::{LoadError, Reporter};
+use crate::check::{self, Locator};
+use crate::error::{LoadError, Reporter, doc};
 use casus_model::params::Params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,7 +38,7 @@ impl ParamFile {
 
 /// Parse and validate a parameter file.
 pub fn parse_params(file: &str, text: &str) -> Result<ParamFile, LoadError> {
-    let mut rep = Reporter::new(file, text);
+    let mut rep = Reporter::new(file, text).with_doc(doc::PARAMETERS);
     let pf: ParamFile = match toml::from_str(text) {
         Ok(p) => p,
         Err(e) => {
@@ -45,6 +46,12 @@ pub fn parse_params(file: &str, text: &str) -> Result<ParamFile, LoadError> {
             return Err(LoadError(rep.problems));
         }
     };
+    let loc = Locator::new(text);
+    check::finite_numbers(&mut rep, &loc);
+    if !rep.problems.is_empty() {
+        // `from_pairs` would name the same non-finite value again, unlocated.
+        return Err(LoadError(rep.problems));
+    }
     let pairs: Vec<(&str, f64)> = pf
         .entries
         .iter()
@@ -112,7 +119,7 @@ pub fn parse_base_rates(
     file: &str,
     text: &str,
 ) -> Result<casus_model::horizon::BaseRates, LoadError> {
-    let mut rep = Reporter::new(file, text);
+    let mut rep = Reporter::new(file, text).with_doc(doc::BASE_RATES);
     let r: RatesFile = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {

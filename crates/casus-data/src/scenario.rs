@@ -2,7 +2,8 @@
 //! the core's [`Scenario`]. The raw structs mirror `docs/scenario-format.md`; the
 //! core never sees an unvalidated scenario.
 
-use crate::error::{LoadError, Reporter};
+use crate::check::{self, Bound, Locator, Seg};
+use crate::error::{LoadError, Loaded, Reporter};
 use crate::world::known_states;
 use casus_model::Date;
 use casus_model::alliance::DecisionRule;
@@ -81,8 +82,8 @@ struct RawEvent {
 struct RawOverride {
     state: Option<S<String>>,
     attribute: Option<S<String>>,
-    year: Option<i32>,
-    value: Option<f64>,
+    year: Option<S<i32>>,
+    value: Option<S<f64>>,
     source: Option<String>,
     alliance: Option<S<String>>,
     remove_provision: Option<S<String>>,
@@ -258,6 +259,40 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A number of the scenario against its bound (non-finite numbers are
+    /// reported once, by the walk over the whole text).
+    fn bounded(&mut self, name: &str, x: &Option<S<f64>>, b: Bound) {
+        if let Some(x) = x {
+            let v = *x.get_ref();
+            if v.is_finite() && !b.admits(v) {
+                self.rep.at(
+                    x.span(),
+                    b.message(name, v),
+                    Some("correct the figure (and its source)".into()),
+                );
+            }
+        }
+    }
+
+    /// Two roles of one event naming the same state where they must differ.
+    fn distinct(
+        &mut self,
+        a: &Option<String>,
+        b: &Option<String>,
+        at: Option<&S<String>>,
+        what: &str,
+    ) {
+        if let (Some(a), Some(b), Some(at)) = (a, b, at)
+            && a == b
+        {
+            self.rep.at(
+                at.span(),
+                format!("{a} {what}"),
+                Some("name two different states".into()),
+            );
+        }
+    }
+
     fn choice<T: Copy>(&mut self, s: &S<String>, options: &[(&str, T)], what: &str) -> Option<T> {
         match options.iter().find(|(n, _)| *n == s.get_ref()) {
             Some((_, v)) => Some(*v),
@@ -300,7 +335,18 @@ const CHANGES: &[(&str, MembershipChange)] = &[
 ];
 
 /// Parse and validate a scenario text. `file` is the name used in errors.
+/// Warnings are dropped: see [`parse_scenario_loaded`] to keep them.
 pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario, LoadError> {
+    parse_scenario_loaded(file, text, world).map(|l| l.value)
+}
+
+/// Parse and validate a scenario text, with the warnings it raises (figures
+/// the scenario's dates lie beyond).
+pub fn parse_scenario_loaded(
+    file: &str,
+    text: &str,
+    world: &World,
+) -> Result<Loaded<Scenario>, LoadError> {
     let mut rep = Reporter::new(file, text);
     let raw: RawScenario = match toml::from_str(text) {
         Ok(r) => r,
@@ -309,6 +355,7 @@ pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario,
             return Err(LoadError(rep.problems));
         }
     };
+    check::finite_numbers(&mut rep, &Locator::new(text));
     let alliance = world.alliances.get(raw.alliance.get_ref());
     let mut v = Validator {
         rep,
@@ -418,10 +465,22 @@ pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario,
         }
     }
     let mut overrides = Vec::new();
-    for o in &raw.overrides {
-        if let Some(ov) = build_override(&mut v, o) {
+    for (i, o) in raw.overrides.iter().enumerate() {
+        if let Some(ov) = build_override(&mut v, i, o, &events) {
             overrides.push(ov);
         }
+    }
+    if let (Some(last), Some(raw_last)) = (events.last(), raw.events.last()) {
+        let world = world.with_overrides(&overrides);
+        let named = named_states(&raw.events);
+        beyond_the_data(
+            &mut v.rep,
+            &world,
+            alliance,
+            &named,
+            last.date,
+            raw_last.get_ref(),
+        );
     }
     let scenario = Scenario {
         id: raw.id.into_inner(),
@@ -433,7 +492,108 @@ pub fn parse_scenario(file: &str, text: &str, world: &World) -> Result<Scenario,
         overrides,
         sources: raw.sources,
     };
-    v.rep.finish(scenario)
+    v.rep.finish_loaded(scenario)
+}
+
+/// The state codes an event table names, in any role.
+fn named_states(events: &[S<RawEvent>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in events {
+        let e = e.get_ref();
+        for f in [
+            &e.aggressor,
+            &e.from,
+            &e.target,
+            &e.territory_of,
+            &e.state,
+            &e.member,
+            &e.against,
+            &e.requester,
+            &e.to,
+            &e.host,
+            &e.partner,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(f.get_ref().clone());
+        }
+        if let Some(p) = &e.parties {
+            out.extend(p.get_ref().iter().map(|s| s.get_ref().clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A warning per figure whose data end before the scenario's last year, for the
+/// states the model reads (those the events name and the participating
+/// members): the model then carries the latest figure forward
+/// ([`casus_model::provenance::Series::at`]), and the user is told which year it
+/// falls back to.
+fn beyond_the_data(
+    rep: &mut Reporter,
+    world: &World,
+    alliance: Option<&casus_model::alliance::Alliance>,
+    named: &[String],
+    last: Date,
+    raw_last: &RawEvent,
+) {
+    let mut read: Vec<&str> = named.iter().map(String::as_str).collect();
+    if let Some(a) = alliance {
+        // Members whose participation is suspended take no part in decisions.
+        read.extend(
+            a.members_on(last)
+                .into_iter()
+                .filter(|m| a.is_participating(m, last)),
+        );
+    }
+    read.sort();
+    read.dedup();
+    for (name, attribute) in Attribute::ALL {
+        // fallback year → states
+        let mut by_year: BTreeMap<i32, Vec<&str>> = BTreeMap::new();
+        for code in &read {
+            let Some(s) = world.states.get(*code) else {
+                continue;
+            };
+            let series = match attribute {
+                Attribute::Population => &s.population,
+                Attribute::GdpUsd => &s.gdp_usd,
+                Attribute::DefenceSpendingUsd => &s.defence_spending_usd,
+                Attribute::ActivePersonnel => &s.active_personnel,
+                Attribute::FreedomScore => &s.freedom_score,
+            };
+            // Beyond the data, not in a gap between two observations.
+            let latest = series.0.iter().filter(|o| o.used).map(|o| o.year).max();
+            if let Some(o) = series.at(last.year)
+                && latest.is_some_and(|y| y < last.year)
+            {
+                by_year.entry(o.year).or_default().push(code);
+            }
+        }
+        if by_year.is_empty() {
+            continue;
+        }
+        let parts: Vec<String> = by_year
+            .iter()
+            .rev()
+            .map(|(y, codes)| format!("{y} for {}", codes.join(", ")))
+            .collect();
+        rep.warn(
+            raw_last.date.span(),
+            format!(
+                "no `{name}` figure for {} (the scenario's last year): the model falls back to {}",
+                last.year,
+                parts.join("; ")
+            ),
+            Some(format!(
+                "add an override with a sourced {} figure (attribute = \"{name}\", year = {}) if one exists",
+                last.year, last.year
+            )),
+        );
+    }
 }
 
 /// The `reach` of a crisis; national when the scenario does not say.
@@ -461,6 +621,13 @@ fn build_kind(
                 None => target.clone(),
             };
             let aggressor = e.aggressor.as_ref().and_then(|a| v.state(a));
+            v.distinct(
+                &aggressor,
+                &target,
+                e.aggressor.as_ref(),
+                "is both the aggressor and the target: a state does not attack itself",
+            );
+            v.bounded("casualties", &e.casualties, check::PEOPLE);
             if e.aggressor.is_none() && e.aggressor_non_state.is_none() {
                 v.rep.at(
                     at,
@@ -493,6 +660,7 @@ fn build_kind(
                     Some("for trouble inside a member, use `internal_unrest`".into()),
                 );
             }
+            v.bounded("casualties", &e.casualties, check::PEOPLE);
             if e.from.is_none() && e.from_non_state.is_none() {
                 v.rep.at(
                     at,
@@ -513,6 +681,7 @@ fn build_kind(
                 Some(s) => v.choice(s, INVOLVEMENT, "external_involvement"),
                 None => Some(Involvement::None),
             };
+            v.bounded("casualties", &e.casualties, check::PEOPLE);
             let reach = reach_of(v, e);
             Some(EventKind::InternalUnrest {
                 state: state?,
@@ -545,6 +714,13 @@ fn build_kind(
                 date,
                 "party to an intra_member_conflict",
             );
+            v.distinct(
+                &a,
+                &b,
+                Some(&parties.get_ref()[1]),
+                "is named twice in `parties`: a conflict between members has two sides",
+            );
+            v.bounded("casualties", &e.casualties, check::PEOPLE);
             let territory = e.territory_of.as_ref().and_then(|t| v.state(t));
             Some(EventKind::IntraMemberConflict {
                 parties: [a?, b?],
@@ -561,6 +737,13 @@ fn build_kind(
                 "member waging an out_of_area_war",
             );
             let against = v.req_state(&e.against, "against", kind, at.clone());
+            v.distinct(
+                &member,
+                &against,
+                e.against.as_ref(),
+                "is both the member and its enemy: a state does not wage war on itself",
+            );
+            v.bounded("personnel_committed", &e.personnel_committed, check::PEOPLE);
             let territory = match &e.territory_of {
                 Some(t) => v.state(t),
                 None => against.clone(),
@@ -593,6 +776,17 @@ fn build_kind(
                     ),
                 );
             }
+            if let (Some(r), Some((t, _))) = (&requester, &to)
+                && r == t
+                && let Some(at) = e.to.as_ref()
+            {
+                v.rep.at(
+                    at.span(),
+                    format!("{r} requests help from itself"),
+                    Some("`to` names the alliance or another state".into()),
+                );
+            }
+            v.bounded("troops", &e.troops, check::PEOPLE);
             if to_alliance {
                 v.member(
                     &requester,
@@ -713,6 +907,11 @@ fn build_kind(
                 kind,
                 at.clone(),
             );
+            v.bounded(
+                "personnel_committed",
+                &e.personnel_committed,
+                check::PEOPLE_CHANGE,
+            );
             Some(EventKind::CapabilityShock {
                 state: state?,
                 personnel_committed: *p?.get_ref(),
@@ -722,6 +921,12 @@ fn build_kind(
             let member = v.req_state(&e.member, "member", kind, at.clone());
             v.member(&member, e.member.as_ref(), date, "member whose war ends");
             let against = v.req_state(&e.against, "against", kind, at.clone());
+            v.distinct(
+                &member,
+                &against,
+                e.against.as_ref(),
+                "is both the member and its enemy: a state does not wage war on itself",
+            );
             let result = v.require(&e.result, "result", kind, at.clone());
             let result = result.and_then(|r| v.choice(r, RESULTS, "war result"));
             Some(EventKind::WarOutcome {
@@ -733,6 +938,12 @@ fn build_kind(
         "partnership" => {
             let state = v.req_state(&e.state, "state", kind, at.clone());
             let partner = v.req_state(&e.partner, "partner", kind, at.clone());
+            v.distinct(
+                &state,
+                &partner,
+                e.partner.as_ref(),
+                "is named as its own partner: a partnership binds two states",
+            );
             Some(EventKind::Partnership {
                 state: state?,
                 partner: partner?,
@@ -748,7 +959,12 @@ const RESULTS: &[(&str, WarResult)] = &[
     ("won", WarResult::Won),
 ];
 
-fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
+fn build_override(
+    v: &mut Validator,
+    index: usize,
+    o: &S<RawOverride>,
+    events: &[Event],
+) -> Option<Override> {
     let span = o.span();
     let r = o.get_ref();
     let alliance_id = |v: &mut Validator, a: &Option<S<String>>| -> Option<String> {
@@ -771,7 +987,7 @@ fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
     if let Some(attr) = &r.attribute {
         let state = v.req_state(&r.state, "state", "state-attribute override", span.clone());
         let attribute = v.choice(attr, &Attribute::ALL, "attribute");
-        let (Some(year), Some(value)) = (r.year, r.value) else {
+        let (Some(year), Some(value)) = (&r.year, &r.value) else {
             v.rep.at(
                 span,
                 "a state-attribute override needs `year` and `value`",
@@ -787,11 +1003,22 @@ fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
             );
             return None;
         };
+        let y = *year.get_ref();
+        if !check::YEAR.admits(f64::from(y)) {
+            v.rep.at(
+                year.span(),
+                check::YEAR.message("year", f64::from(y)),
+                Some("the year the figure refers to".into()),
+            );
+        }
+        if let Some(a) = attribute {
+            v.bounded("value", &Some(value.clone()), check::attribute_bound(a));
+        }
         return Some(Override::StateAttribute {
             state: state?,
             attribute: attribute?,
-            year,
-            value,
+            year: y,
+            value: *value.get_ref(),
             source,
         });
     }
@@ -817,6 +1044,24 @@ fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
         } else {
             Some(v.state(l)?)
         };
+        if let Some(code) = &state {
+            let al = &v.world.alliances[&a];
+            let joins = events.iter().any(|e| {
+                matches!(&e.kind, EventKind::Membership { state, change: MembershipChange::Join } if state == code)
+            });
+            if !al.members.iter().any(|m| &m.state == code) && !joins {
+                let members: Vec<&str> = al.members.iter().map(|m| m.state.as_str()).collect();
+                v.rep.at(
+                    l.span(),
+                    format!("the leading power {code} is not a member of {a}"),
+                    Some(format!(
+                        "name a member ({}), add a `membership_change` event in which it joins, or give \"\" for no leading power",
+                        members.join(", ")
+                    )),
+                );
+                return None;
+            }
+        }
         return Some(Override::LeadingPower { alliance: a, state });
     }
     if let (Some(organ), Some(rule)) = (&r.organ, &r.rule) {
@@ -826,6 +1071,17 @@ fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
                 organ.span(),
                 format!("{a} has no organ `{}`", organ.get_ref()),
                 None,
+            );
+            return None;
+        }
+        if let DecisionRule::Majority { share } = rule.get_ref()
+            && share.is_finite()
+            && !check::MAJORITY.admits(*share)
+        {
+            v.rep.at(
+                rule.span(),
+                check::MAJORITY.message("share", *share),
+                Some("a majority needs a share of the members above 0 and at most 1, e.g. share = 0.5".into()),
             );
             return None;
         }
@@ -846,6 +1102,17 @@ fn build_override(v: &mut Validator, o: &S<RawOverride>) -> Option<Override> {
                 );
                 return None;
             }
+        }
+        let before = v.rep.problems.len();
+        let loc = Locator::new(v.rep.text);
+        let path = [
+            Seg::Key("overrides"),
+            Seg::Index(index),
+            Seg::Key("relation"),
+        ];
+        check::relation(&mut v.rep, &loc, &path, rr);
+        if v.rep.problems.len() > before {
+            return None;
         }
         return Some(Override::Relation(rr.clone()));
     }

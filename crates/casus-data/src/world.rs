@@ -2,7 +2,8 @@
 //! cross-checks (every code known, every provision well-formed, no two versions
 //! of an article in force at once).
 
-use crate::error::{LoadError, Problem, Reporter};
+use crate::check::{self, Locator, Seg};
+use crate::error::{LoadError, Problem, Reporter, doc};
 use casus_model::alliance::Alliance;
 use casus_model::scenario::World;
 use casus_model::state::{Relation, State};
@@ -16,10 +17,22 @@ struct RelationsFile {
     relations: Vec<toml::Spanned<Relation>>,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, LoadError> {
-    let mut r = Reporter::new(file, text);
+/// Parse a file into `T`, then check the meaning of what parsed with `check`
+/// (numbers finite and in range, no self-reference), locating each problem.
+fn parse<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    text: &str,
+    doc: &'static str,
+    check: impl Fn(&mut Reporter, &Locator, &T),
+) -> Result<T, LoadError> {
+    let mut r = Reporter::new(file, text).with_doc(doc);
     match toml::from_str::<T>(text) {
-        Ok(v) => r.finish(v),
+        Ok(v) => {
+            let loc = Locator::new(text);
+            check::finite_numbers(&mut r, &loc);
+            check(&mut r, &loc, &v);
+            r.finish(v)
+        }
         Err(e) => {
             r.toml(&e);
             Err(LoadError(r.problems))
@@ -36,16 +49,16 @@ pub fn load_world(
     let mut problems: Vec<Problem> = Vec::new();
     let mut world = World::default();
     for (file, text) in states {
-        match parse::<State>(file, text) {
+        match parse::<State>(file, text, doc::STATE, check::state) {
             Ok(s) => {
                 if world.states.contains_key(&s.code) {
-                    problems.push(Problem {
-                        file: file.to_string(),
-                        line: 1,
-                        column: 1,
-                        message: format!("state {} is defined twice", s.code),
-                        help: Some("keep one file per state".into()),
-                    });
+                    let mut rep = Reporter::new(file, text).with_doc(doc::STATE);
+                    rep.at(
+                        Locator::new(text).span(&[Seg::Key("code")]),
+                        format!("state {} is defined twice", s.code),
+                        Some("keep one file per state".into()),
+                    );
+                    problems.extend(rep.problems);
                 }
                 world.states.insert(s.code.clone(), s);
             }
@@ -54,7 +67,17 @@ pub fn load_world(
     }
     let (rfile, rtext) = relations;
     let mut spans = Vec::new();
-    match parse::<RelationsFile>(rfile, rtext) {
+    let relations_check = |rep: &mut Reporter, loc: &Locator, rf: &RelationsFile| {
+        for (i, r) in rf.relations.iter().enumerate() {
+            check::relation(
+                rep,
+                loc,
+                &[Seg::Key("relations"), Seg::Index(i)],
+                r.get_ref(),
+            );
+        }
+    };
+    match parse::<RelationsFile>(rfile, rtext, doc::RELATIONS, relations_check) {
         Ok(rf) => {
             for r in rf.relations {
                 spans.push(r.span());
@@ -65,7 +88,7 @@ pub fn load_world(
     }
     let mut alliance_files = Vec::new();
     for (file, text) in alliances {
-        match parse::<Alliance>(file, text) {
+        match parse::<Alliance>(file, text, doc::ALLIANCE, check::alliance) {
             Ok(a) => {
                 alliance_files.push((a.id.clone(), *file, *text));
                 world.alliances.insert(a.id.clone(), a);

@@ -460,19 +460,33 @@ pub struct Backtest {
 /// Score predictions: the model, climatology (leave-one-out base rates of the
 /// other cases), treaty-literal and leader-only.
 pub fn evaluate(predictions: Vec<CasePrediction>) -> Backtest {
-    let model = score(&ladder_pairs(&predictions, |p| p.predicted));
-    let literal = score(&ladder_pairs(&predictions, |p| p.treaty_literal));
-    let leader = score(&ladder_pairs(&predictions, |p| p.leader_only));
+    // Every row of the table scores the same outcomes, those the model and each
+    // baseline predict: a baseline is not scored on an informal wish the model
+    // leaves out (one n per table).
+    let scored = |p: &CasePrediction| {
+        p.predicted.is_some() && p.treaty_literal.is_some() && p.leader_only.is_some()
+    };
+    let model = score(&ladder_pairs(&predictions, |p| {
+        p.predicted.filter(|_| scored(p))
+    }));
+    let literal = score(&ladder_pairs(&predictions, |p| {
+        p.treaty_literal.filter(|_| scored(p))
+    }));
+    let leader = score(&ladder_pairs(&predictions, |p| {
+        p.leader_only.filter(|_| scored(p))
+    }));
     let clim_pairs: Vec<([f64; 4], Outcome)> = predictions
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
             let o = p.observed?;
-            p.predicted?;
+            if !scored(p) {
+                return None;
+            }
             let others: Vec<&CasePrediction> = predictions
                 .iter()
                 .enumerate()
-                .filter(|(j, q)| *j != i && q.predicted.is_some())
+                .filter(|(j, q)| *j != i && scored(q))
                 .map(|(_, q)| q)
                 .collect();
             Some((climatology(&others), o))

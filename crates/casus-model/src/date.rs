@@ -19,6 +19,10 @@ pub struct Date {
 pub enum DateError {
     #[error("expected a date as YYYY-MM-DD, found `{0}`")]
     Format(String),
+    #[error(
+        "expected a date as YYYY-MM-DD, found the date-time `{0}`: the model counts whole days"
+    )]
+    DateTime(String),
     #[error("impossible date {year:04}-{month:02}-{day:02}: {why}")]
     Impossible {
         year: i32,
@@ -123,8 +127,11 @@ impl FromStr for Date {
     fn from_str(s: &str) -> Result<Date, DateError> {
         let fmt_err = || DateError::Format(s.to_string());
         let t = s.trim();
-        // Accept a TOML local date-time by keeping only its date part.
-        let t = t.split(['T', ' ']).next().unwrap_or(t);
+        // A date-time is refused, not cut to its date: a time of day the model
+        // would silently drop is a sign the author meant something else.
+        if t.contains(['T', 't', ' ', ':']) {
+            return Err(DateError::DateTime(t.to_string()));
+        }
         let mut parts = t.splitn(3, '-');
         let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d)) => (y, m, d),
@@ -182,6 +189,11 @@ mod tests {
         assert!("2024-02-29".parse::<Date>().is_ok());
         assert!("2023-02-29".parse::<Date>().is_err());
         assert!("22-1-5".parse::<Date>().is_err());
+        assert!(matches!(
+            "2022-01-05T10:00:00".parse::<Date>(),
+            Err(DateError::DateTime(_))
+        ));
+        assert!("2022-01-05 10:00".parse::<Date>().is_err());
     }
 
     #[test]

@@ -152,15 +152,59 @@ pub struct Condition {
     pub provision: String,
 }
 
-/// The treaty's verdict on one action at one place.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
+/// The treaty's verdict on one action at one place. Serialised with its
+/// [`Standing`] as `"verdict"`, so JSON and text say the same thing.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
     Permitted { conditions: Vec<Condition> },
     Forbidden { provision: String },
 }
 
+/// Where an action stands now: the one determination every renderer shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Permitted, and no condition is unmet (the organ may still have to decide).
+    Permitted,
+    /// Permitted by the text, but a condition is not met (no request, no mandate).
+    NotPermittedNow,
+    Forbidden,
+}
+
+impl Standing {
+    /// The words of the text report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Permitted => "permitted",
+            Standing::NotPermittedNow => "not permitted now",
+            Standing::Forbidden => "FORBIDDEN",
+        }
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("verdict", &self.standing())?;
+        match self {
+            Verdict::Permitted { conditions } => m.serialize_entry("conditions", conditions)?,
+            Verdict::Forbidden { provision } => m.serialize_entry("provision", provision)?,
+        }
+        m.end()
+    }
+}
+
 impl Verdict {
+    /// The standing of the action (see [`Verdict::open`]).
+    pub fn standing(&self) -> Standing {
+        match self {
+            Verdict::Forbidden { .. } => Standing::Forbidden,
+            _ if self.open() => Standing::Permitted,
+            _ => Standing::NotPermittedNow,
+        }
+    }
+
     /// Whether the action may be taken once the organ decides: no condition is unmet.
     pub fn open(&self) -> bool {
         match self {
