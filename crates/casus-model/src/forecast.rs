@@ -968,7 +968,10 @@ pub struct Tally {
     pub asked: u64,
     pub ask_decided: u64,
     pub stances: BTreeMap<StateCode, [u64; 4]>,
-    /// Troops sent, summed (whole troops).
+    /// Troops sent, summed over the replications that deployed (whole troops
+    /// per member and run). Divided by the deployments, the sum over members is
+    /// the expected force if deployed; divided by `decided`, a member's entry is
+    /// the troops it is expected to send.
     pub troops: BTreeMap<StateCode, u64>,
     pub signed: BTreeMap<StateCode, u64>,
     pub all_signed: u64,
@@ -993,9 +996,20 @@ impl Tally {
             self.ask_decided += 1;
             self.asked += u64::from(a);
         }
-        for (m, s, t) in &d.stances {
+        for (m, s, _) in &d.stances {
             self.stances.entry(m.clone()).or_insert([0; 4])[*s as usize] += 1;
-            *self.troops.entry(m.clone()).or_insert(0) += t.round() as u64;
+            self.troops.entry(m.clone()).or_insert(0);
+        }
+        // Troops count where they are sent: a pledge of forces in a run that
+        // does not deploy sends no one.
+        if let Some(c) = d
+            .council
+            .as_ref()
+            .filter(|c| c.outcome == Outcome::Deployment)
+        {
+            for (m, t) in &c.contributors {
+                *self.troops.entry(m.clone()).or_insert(0) += t.round() as u64;
+            }
         }
         if !d.signed.is_empty() {
             self.summits += 1;
