@@ -119,71 +119,133 @@ fn decide_tabled(
         .filter(|(_, s, _)| *s == Stance::Object)
         .map(|(m, _, _)| m.to_string())
         .collect();
-    let supporters = stances
-        .iter()
-        .filter(|(_, s, _)| matches!(s, Stance::Forces | Stance::Support))
-        .count();
-    let passes = match rule {
-        DecisionRule::Consensus { .. } => objectors.is_empty(),
-        DecisionRule::Majority { share } => {
-            let voters = stances.len().max(1) as f64;
-            // The requester counts as voting for its own request.
-            (supporters as f64 + 1.0) / (voters + 1.0) >= *share
-        }
-    };
-    if !passes {
-        res.blocked_by = objectors;
-        res.limited_by = "a formal objection blocked the decision";
-        return res;
-    }
-    let asked = asked_rung(crisis.asks);
-    if asked > Outcome::Statement && supporters < needed(quorum, stances.len()) {
-        res.outcome = Outcome::Statement;
-        res.limited_by = "too few members took part to adopt more than a statement";
-        return res;
-    }
     let contributors: Vec<(StateCode, f64)> = stances
         .iter()
         .filter(|(_, s, t)| *s == Stance::Forces && *t > 0.0)
         .map(|(m, _, t)| (m.to_string(), *t))
         .collect();
-    let troops: f64 = contributors.iter().map(|(_, t)| t).sum();
-    if asked >= Outcome::Deployment
-        && deployment_permitted(det, crisis)
-        && troops >= required_force
-        && troops > 0.0
-    {
-        res.outcome = Outcome::Deployment;
-        res.contributors = contributors;
-        res.troops = troops;
-        res.days_to_deploy = Some(if airlift_per_day > 0.0 {
-            (troops / airlift_per_day).ceil().max(1.0) as u32
-        } else {
-            0
-        });
-        res.limited_by = "what was asked";
-        return res;
-    }
-    if asked >= Outcome::Mission && supporters > 0 {
-        res.outcome = Outcome::Mission;
-        res.limited_by = if asked < Outcome::Deployment {
-            "what was asked"
-        } else if !deployment_permitted(det, crisis) {
-            "the treaty does not permit the deployment"
-        } else if troops == 0.0 {
-            "no member offered forces"
-        } else {
-            "the forces offered are too small to be viable"
-        };
-        return res;
-    }
-    res.outcome = Outcome::Statement;
-    res.limited_by = if asked <= Outcome::Statement {
-        "what was asked"
-    } else {
-        "no member supported more"
+    let count = Count {
+        objected: !objectors.is_empty(),
+        takers: stances
+            .iter()
+            .filter(|(_, s, _)| matches!(s, Stance::Forces | Stance::Support))
+            .count(),
+        troops: contributors.iter().map(|(_, t)| t).sum(),
     };
+    let ladder = Ladder::new(rule, det, crisis, stances.len(), required_force, quorum);
+    let (outcome, limited_by) = ladder.rung(&count);
+    res.outcome = outcome;
+    res.limited_by = limited_by;
+    match outcome {
+        Outcome::None => res.blocked_by = objectors,
+        Outcome::Deployment => {
+            res.troops = count.troops;
+            res.contributors = contributors;
+            res.days_to_deploy = Some(if airlift_per_day > 0.0 {
+                (count.troops / airlift_per_day).ceil().max(1.0) as u32
+            } else {
+                0
+            });
+        }
+        _ => {}
+    }
     res
+}
+
+/// What the ladder reads of the members' stances: whether any formally
+/// objected, how many take part (forces or support), and the troops offered by
+/// those sending forces.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Count {
+    objected: bool,
+    takers: usize,
+    troops: f64,
+}
+
+/// The council's ladder on one request, written once: the sampled council
+/// reads it on the stances drawn, the exact one on every count of stances.
+struct Ladder<'a> {
+    rule: &'a DecisionRule,
+    asked: Outcome,
+    permitted: bool,
+    voters: usize,
+    need: usize,
+    required_force: f64,
+}
+
+impl<'a> Ladder<'a> {
+    fn new(
+        rule: &'a DecisionRule,
+        det: &Determination,
+        crisis: &Crisis,
+        voters: usize,
+        required_force: f64,
+        quorum: f64,
+    ) -> Ladder<'a> {
+        Ladder {
+            rule,
+            asked: asked_rung(crisis.asks),
+            permitted: deployment_permitted(det, crisis),
+            voters,
+            need: needed(quorum, voters),
+            required_force,
+        }
+    }
+
+    /// Whether the organ's rule lets the decision pass. Under consensus only a
+    /// formal objection blocks, with or without a limited format: with one
+    /// (CSTO since Dec 2010, S16) an abstaining member stays outside a decision
+    /// the others adopt; without one (NATO: "no voting", S214) not objecting
+    /// is consent. The flag says who is bound by the decision, which no outcome
+    /// here depends on; the treaty's procedure note states it.
+    fn passes(&self, c: &Count) -> bool {
+        match self.rule {
+            DecisionRule::Consensus { .. } => !c.objected,
+            DecisionRule::Majority { share } => {
+                // The requester counts as voting for its own request.
+                (c.takers as f64 + 1.0) / (self.voters.max(1) as f64 + 1.0) >= *share
+            }
+        }
+    }
+
+    /// The rung adopted on `c`, and why it is not higher.
+    fn rung(&self, c: &Count) -> (Outcome, &'static str) {
+        let asked = self.asked;
+        if !self.passes(c) {
+            return (Outcome::None, "a formal objection blocked the decision");
+        }
+        if asked > Outcome::Statement && c.takers < self.need {
+            return (
+                Outcome::Statement,
+                "too few members took part to adopt more than a statement",
+            );
+        }
+        if asked >= Outcome::Deployment
+            && self.permitted
+            && c.troops >= self.required_force
+            && c.troops > 0.0
+        {
+            return (Outcome::Deployment, "what was asked");
+        }
+        if asked >= Outcome::Mission && c.takers > 0 {
+            let why = if asked < Outcome::Deployment {
+                "what was asked"
+            } else if !self.permitted {
+                "the treaty does not permit the deployment"
+            } else if c.troops == 0.0 {
+                "no member offered forces"
+            } else {
+                "the forces offered are too small to be viable"
+            };
+            return (Outcome::Mission, why);
+        }
+        let why = if asked <= Outcome::Statement {
+            "what was asked"
+        } else {
+            "no member supported more"
+        };
+        (Outcome::Statement, why)
+    }
 }
 
 /// One member's stance probabilities and the troops it sends if it chooses forces.
@@ -246,9 +308,7 @@ fn tabled_distribution(
         dist[Outcome::None.rung()] = 1.0;
         return dist;
     }
-    let asked = asked_rung(crisis.asks);
-    let permitted = deployment_permitted(det, crisis);
-    let need = needed(quorum, members.len());
+    let ladder = Ladder::new(rule, det, crisis, members.len(), required_force, quorum);
     let armed: Vec<usize> = (0..members.len())
         .filter(|&i| members[i].troops > 0.0 && members[i].p[0] > 0.0)
         .collect();
@@ -306,20 +366,12 @@ fn tabled_distribution(
         let pass_total: f64 = passing.iter().map(|(_, q)| q).sum();
         dist[Outcome::None.rung()] += p_s * (all_not_forces - pass_total).max(0.0);
         for (c, q) in passing {
-            let takers = s_size + c;
-            let rung = if asked > Outcome::Statement && takers < need {
-                Outcome::Statement
-            } else if asked >= Outcome::Deployment
-                && permitted
-                && s_size > 0
-                && troops >= required_force
-            {
-                Outcome::Deployment
-            } else if asked >= Outcome::Mission && takers > 0 {
-                Outcome::Mission
-            } else {
-                Outcome::Statement
+            let count = Count {
+                objected: false,
+                takers: s_size + c,
+                troops,
             };
+            let (rung, _) = ladder.rung(&count);
             dist[rung.rung()] += p_s * q;
         }
     }
