@@ -257,9 +257,8 @@ pub struct Member {
 }
 
 /// The exact probability of each rung of the ladder, given independent stances.
-/// Members that can send forces (troops > 0) are enumerated by subset (2^k); the
-/// others enter through closed-form products (consensus) or a Poisson-binomial
-/// count of supporters (majority). Used by the exact likelihood in calibration.
+/// A dynamic programme over counts ([`tabled_distribution`]), for any number of
+/// members. Used by the exact likelihood in calibration.
 pub fn outcome_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -295,6 +294,13 @@ pub fn outcome_distribution(
     dist
 }
 
+/// The distribution of the ladder's rung over the members' independent stances,
+/// by a dynamic programme over what the ladder reads ([`Count`]): whether a
+/// member objected, how many take part, and the troops offered — kept exactly
+/// while short of the required force (summed in member order, as the sampled
+/// council sums them) and merged into one "enough" state once it suffices.
+/// The states are the distinct force totals short of the requirement, times
+/// the count of takers: no member is left out, whatever the alliance's size.
 fn tabled_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -309,71 +315,57 @@ fn tabled_distribution(
         return dist;
     }
     let ladder = Ladder::new(rule, det, crisis, members.len(), required_force, quorum);
-    let armed: Vec<usize> = (0..members.len())
-        .filter(|&i| members[i].troops > 0.0 && members[i].p[0] > 0.0)
-        .collect();
-    let k = armed.len().min(16);
-    for mask in 0u32..(1u32 << k) {
-        let in_s = |i: usize| {
-            armed[..k]
-                .iter()
-                .position(|&a| a == i)
-                .is_some_and(|pos| mask & (1 << pos) != 0)
-        };
-        let mut p_s = 1.0;
-        let mut troops = 0.0;
-        let mut s_size = 0usize;
-        let mut others = Vec::new();
-        for (i, m) in members.iter().enumerate() {
-            if in_s(i) {
-                p_s *= m.p[0];
-                troops += m.troops;
-                s_size += 1;
-            } else {
-                others.push(m);
+    let enough = |troops: f64| troops > 0.0 && troops >= required_force;
+    let mut states: Vec<(Count, f64)> = vec![(
+        Count {
+            objected: false,
+            takers: 0,
+            troops: 0.0,
+        },
+        1.0,
+    )];
+    let mut next: Vec<(Count, f64)> = Vec::new();
+    for m in members {
+        next.clear();
+        for (c, q) in &states {
+            for (k, p) in m.p.iter().enumerate() {
+                if *p <= 0.0 {
+                    continue;
+                }
+                let mut c = *c;
+                match Stance::ALL[k] {
+                    Stance::Forces => {
+                        c.takers += 1;
+                        if m.troops > 0.0 && c.troops.is_finite() {
+                            c.troops += m.troops;
+                            if enough(c.troops) {
+                                c.troops = f64::INFINITY;
+                            }
+                        }
+                    }
+                    Stance::Support => c.takers += 1,
+                    Stance::Abstain => {}
+                    Stance::Object => c.objected = true,
+                }
+                next.push((c, q * p));
             }
         }
-        if p_s == 0.0 {
-            continue;
-        }
-        // Over the others (none of whom sends forces): by number of supporters c,
-        // the probability with no objection (`clean`) and with any (`all`).
-        let mut clean = vec![1.0];
-        let mut all = vec![1.0];
-        for m in &others {
-            let mut nc = vec![0.0; clean.len() + 1];
-            let mut na = vec![0.0; all.len() + 1];
-            for c in 0..clean.len() {
-                nc[c] += clean[c] * m.p[2];
-                nc[c + 1] += clean[c] * m.p[1];
-                na[c] += all[c] * (m.p[2] + m.p[3]);
-                na[c + 1] += all[c] * m.p[1];
+        // Merge equal counts (a stable sort: the sums run in a fixed order).
+        next.sort_by(|(a, _), (b, _)| {
+            (a.objected, a.takers)
+                .cmp(&(b.objected, b.takers))
+                .then(a.troops.total_cmp(&b.troops))
+        });
+        states.clear();
+        for (c, q) in next.drain(..) {
+            match states.last_mut() {
+                Some((last, acc)) if *last == c => *acc += q,
+                _ => states.push((c, q)),
             }
-            clean = nc;
-            all = na;
         }
-        let n = members.len() as f64;
-        let passing: Vec<(usize, f64)> = match rule {
-            DecisionRule::Consensus { .. } => clean.iter().copied().enumerate().collect(),
-            DecisionRule::Majority { share } => all
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|(c, _)| ((s_size + c) as f64 + 1.0) / (n + 1.0) >= *share)
-                .collect(),
-        };
-        let all_not_forces: f64 = others.iter().map(|m| 1.0 - m.p[0]).product();
-        let pass_total: f64 = passing.iter().map(|(_, q)| q).sum();
-        dist[Outcome::None.rung()] += p_s * (all_not_forces - pass_total).max(0.0);
-        for (c, q) in passing {
-            let count = Count {
-                objected: false,
-                takers: s_size + c,
-                troops,
-            };
-            let (rung, _) = ladder.rung(&count);
-            dist[rung.rung()] += p_s * q;
-        }
+    }
+    for (c, q) in &states {
+        dist[ladder.rung(c).0.rung()] += q;
     }
     dist
 }
@@ -582,6 +574,156 @@ mod tests {
                     brute[k]
                 );
             }
+        }
+    }
+
+    /// Stance probabilities and pools from a small deterministic generator.
+    fn members_from(seed: u64, n: usize) -> Vec<Member> {
+        let mut x = seed;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as f64) / f64::from(1u32 << 31)
+        };
+        (0..n)
+            .map(|i| {
+                let w = [next(), next(), next(), 0.3 * next()];
+                let total: f64 = w.iter().sum();
+                // Every third member can send no forces.
+                let armed = i % 3 != 2;
+                let mut p = w.map(|v| v / total);
+                if !armed {
+                    p[1] += p[0];
+                    p[0] = 0.0;
+                }
+                Member {
+                    p,
+                    troops: if armed { 200.0 + 800.0 * next() } else { 0.0 },
+                }
+            })
+            .collect()
+    }
+
+    /// The council's distribution by enumerating all 4^n stance profiles
+    /// through the sampled council (`decide`).
+    fn brute_force(
+        rule: &DecisionRule,
+        members: &[Member],
+        required: f64,
+        quorum: f64,
+        chair: Option<usize>,
+    ) -> [f64; 4] {
+        let names: Vec<String> = (0..members.len()).map(|i| format!("M{i}")).collect();
+        let mut dist = [0.0; 4];
+        for profile in 0..4usize.pow(members.len() as u32) {
+            let mut p = 1.0;
+            let mut st = Vec::new();
+            let mut rest = profile;
+            for (i, m) in members.iter().enumerate() {
+                let k = rest % 4;
+                rest /= 4;
+                p *= m.p[k];
+                let troops = if k == 0 { m.troops } else { 0.0 };
+                st.push((names[i].as_str(), Stance::ALL[k], troops));
+            }
+            if p == 0.0 {
+                continue;
+            }
+            let r = decide(
+                rule,
+                &open_det(),
+                &crisis(true),
+                &st,
+                required,
+                &params(quorum),
+                chair.map(|c| names[c].as_str()),
+            );
+            dist[r.outcome.rung()] += p;
+        }
+        dist
+    }
+
+    #[test]
+    fn the_exact_ladder_for_n_members_agrees_with_brute_force() {
+        let rules = [
+            CONSENSUS,
+            DecisionRule::Consensus {
+                limited_format: false,
+            },
+            DecisionRule::Majority { share: 0.6 },
+        ];
+        for n in 0..=6 {
+            for seed in 0..3u64 {
+                let members = members_from(seed * 31 + n as u64, n);
+                for rule in &rules {
+                    for required in [0.0, 700.0, 1500.0] {
+                        for chair in [None, (n > 0).then_some(0)] {
+                            let exact = outcome_distribution(
+                                rule,
+                                &open_det(),
+                                &crisis(true),
+                                &members,
+                                required,
+                                0.5,
+                                chair,
+                            );
+                            let brute = brute_force(rule, &members, required, 0.5, chair);
+                            for k in 0..4 {
+                                assert!(
+                                    (exact[k] - brute[k]).abs() < 1e-12,
+                                    "n {n} seed {seed} {rule:?} required {required} chair {chair:?} rung {k}: {} vs {}",
+                                    exact[k],
+                                    brute[k]
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_member_of_a_large_alliance_is_heard_exactly() {
+        // 32 members, most of them able to send forces (NATO's size): the
+        // distribution is a distribution, and a single objector's weight shows.
+        let members = members_from(7, 32);
+        let dist = outcome_distribution(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &members,
+            2000.0,
+            0.5,
+            None,
+        );
+        let total: f64 = dist.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9, "sums to {total}");
+        let p_no_objection: f64 = members.iter().map(|m| 1.0 - m.p[3]).product();
+        assert!((dist[Outcome::None.rung()] - (1.0 - p_no_objection)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_limited_format_flag_does_not_change_who_can_block() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Abstain, 0.0),
+        ];
+        let strict = DecisionRule::Consensus {
+            limited_format: false,
+        };
+        for rule in [&CONSENSUS, &strict] {
+            let r = decide(
+                rule,
+                &open_det(),
+                &crisis(true),
+                &st,
+                100.0,
+                &params(0.0),
+                None,
+            );
+            assert_eq!(r.outcome, Outcome::Deployment);
         }
     }
 }
