@@ -36,5 +36,5 @@ pub use protocol::Decisions;
 pub use sample::{Chooser, Draw, modal_course, replicate, replicate_with_memory, stream};
 pub use tally::{CHUNK, Tally, monte_carlo, tally_range, wilson};
 
-pub(crate) use plan::crisis_step;
+pub(crate) use plan::{Step, crisis_step, notice_months};
 pub(crate) use sample::{pick, play, uniform};

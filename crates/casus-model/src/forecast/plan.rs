@@ -53,9 +53,10 @@ pub(crate) enum Step {
         mode: Mode,
     },
     Summit,
-    /// An exercise: members take part or not; the host may cancel.
+    /// An exercise: members take part or not; the host, if one is named, may
+    /// cancel (the horizon's yearly exercise names none).
     Exercise {
-        host: StateCode,
+        host: Option<StateCode>,
     },
     /// A deterministic change of the run's memory.
     Apply(Change),
@@ -335,7 +336,9 @@ impl Plan {
                     }
                 }
                 EventKind::Summit { .. } => Step::Summit,
-                EventKind::Exercise { host, .. } => Step::Exercise { host: host.clone() },
+                EventKind::Exercise { host, .. } => Step::Exercise {
+                    host: Some(host.clone()),
+                },
                 EventKind::WarOutcome { member, result, .. } => Step::Apply(Change::War {
                     member: member.clone(),
                     leader: alliance.leading_power.as_deref() == Some(member.as_str()),

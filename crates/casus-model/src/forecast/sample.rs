@@ -173,7 +173,9 @@ pub(crate) fn play(
             .collect();
         return match step {
             Step::Exercise { host } => Draw {
-                cancelled: Some(!engaged.iter().any(|(m, took)| m == host && *took)),
+                cancelled: host
+                    .as_ref()
+                    .map(|h| !engaged.iter().any(|(m, took)| m == h && *took)),
                 participated: engaged,
                 ..Draw::default()
             },
