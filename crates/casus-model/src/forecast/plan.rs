@@ -136,16 +136,26 @@ pub(crate) fn crisis_step(
     states: &BTreeMap<StateCode, crate::state::State>,
     ev: &crate::event::Event,
 ) -> Result<Option<Step>, AnalysisError> {
-    let k = &ev.kind;
     let det = determine(
         alliance,
         states,
         Situation {
             date: ev.date,
-            crisis: k,
+            crisis: &ev.kind,
             request: None,
         },
     )?;
+    crisis_step_on(alliance, states, ev, det)
+}
+
+/// [`crisis_step`] given the treaty's determination of the crisis as it stands.
+fn crisis_step_on(
+    alliance: &crate::alliance::Alliance,
+    states: &BTreeMap<StateCode, crate::state::State>,
+    ev: &crate::event::Event,
+    det: Determination,
+) -> Result<Option<Step>, AnalysisError> {
+    let k = &ev.kind;
     let Some(crisis) = Crisis::from_events(k, None) else {
         return Ok(None);
     };
@@ -232,6 +242,13 @@ impl Plan {
             .alliances
             .get(&scenario.alliance)
             .ok_or_else(|| AnalysisError::UnknownAlliance(scenario.alliance.clone()))?;
+        // The treaty pass `run` prints, once; a step takes the determination of its event.
+        let dets = crate::analysis::determinations(&world, alliance, scenario)?;
+        let det_of = |i: usize| {
+            dets[i]
+                .clone()
+                .expect("the treaty pass determines every alliance event")
+        };
         let mut steps = Vec::with_capacity(scenario.events.len());
         let mut prior_asks = BTreeMap::new();
         for (ev_idx, ev) in scenario.events.iter().enumerate() {
@@ -273,7 +290,9 @@ impl Plan {
                                 },
                             ));
                         }
-                        let Some(mut step) = crisis_step(alliance, &world.states, ev)? else {
+                        let Some(mut step) =
+                            crisis_step_on(alliance, &world.states, ev, det_of(ev_idx))?
+                        else {
                             continue;
                         };
                         if let Step::Decide {
@@ -295,29 +314,24 @@ impl Plan {
                 EventKind::Request {
                     to, crisis: cid, ..
                 } if *to == alliance.id => {
-                    let Some(cev) = scenario
+                    // The treaty pass has found the crisis (or failed on it).
+                    let Some(cev_idx) = scenario
                         .events
                         .iter()
-                        .find(|e| &e.id == cid && e.kind.is_crisis())
+                        .position(|e| &e.id == cid && e.kind.is_crisis())
                     else {
                         return Err(AnalysisError::UnknownCrisis {
                             request: ev.id.clone(),
                             crisis: cid.clone(),
                         });
                     };
-                    let det = determine(
-                        alliance,
-                        &world.states,
-                        Situation {
-                            date: ev.date,
-                            crisis: &cev.kind,
-                            request: Some(&ev.kind),
-                        },
-                    )?;
+                    let cev = &scenario.events[cev_idx];
+                    let det = det_of(ev_idx);
                     match Crisis::from_events(&cev.kind, Some(&ev.kind)) {
                         Some(crisis) => {
                             if crisis.formal
-                                && let Some(step) = crisis_step(alliance, &world.states, cev)?
+                                && let Some(step) =
+                                    crisis_step_on(alliance, &world.states, cev, det_of(cev_idx))?
                             {
                                 prior_asks.insert(ev_idx, step);
                             }
