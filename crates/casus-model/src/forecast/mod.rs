@@ -38,3 +38,6 @@ pub use tally::{CHUNK, Tally, monte_carlo, tally_range, wilson};
 
 pub(crate) use plan::{Step, crisis_step, notice_months};
 pub(crate) use sample::{pick, play, uniform};
+
+#[cfg(test)]
+mod tests;
