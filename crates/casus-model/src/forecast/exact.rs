@@ -126,9 +126,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                 let rule = plan.council_rule();
                 let mut branches: Vec<Branch> = Vec::new();
                 // Summed in a fixed order: no request, consultations, help.
-                let mut listed: Vec<(f64, Sequel)> = protocol.branches().collect();
-                listed.reverse();
-                for (p, sequel) in listed {
+                for (p, sequel) in protocol.branches().rev() {
                     match sequel {
                         Sequel::Informal => branches.push((p, Outcome::None, None)),
                         Sequel::Unasked { secretariat } => {

@@ -237,7 +237,7 @@ impl<'a> Protocol<'a> {
 
     /// Each branch with its probability (help, consultations, nothing; one
     /// branch of probability 1 where the choice changes nothing).
-    pub(crate) fn branches(&self) -> impl Iterator<Item = (f64, Sequel<'a>)> + '_ {
+    pub(crate) fn branches(&self) -> impl DoubleEndedIterator<Item = (f64, Sequel<'a>)> + '_ {
         let p = self.choice.unwrap_or_else(|| {
             let mut p = [0.0; 3];
             p[self.given] = 1.0;
