@@ -317,7 +317,7 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
                 Protocol {
                     choice,
                     given: NOTHING,
-                    asks: [true, false, false],
+                    asks: [true, true, false],
                     sequels: Sequels::One(main(0.0, None)),
                     p_request,
                     scored,
