@@ -1,6 +1,6 @@
 //! The plan: a scenario prepared for replication. It applies the scenario's
 //! overrides, runs the treaty pass once (the same pass `run` prints,
-//! [`crate::analysis::analyse_on`]), and turns each event into a step: a
+//! [`crate::analysis::determinations`]), and turns each event into a step: a
 //! deterministic change of memory, or a decision whose protocol
 //! (`super::protocol`) the replications and the exact enumeration follow.
 
@@ -41,25 +41,26 @@ pub(crate) enum Mode {
     Informal,
 }
 
+/// One step of a plan (an event may give two: a commitment, then a decision).
 #[derive(Clone, Debug)]
 pub(crate) enum Step {
-    Commit {
-        state: StateCode,
-        personnel: f64,
-    },
+    /// Personnel committed elsewhere (a war, a capability shock).
+    Commit { state: StateCode, personnel: f64 },
+    /// A decision: the treaty's determination, the crisis as the members see
+    /// it, and what kind of decision it is; its branches are `protocol`'s.
     Decide {
         det: Box<Determination>,
         crisis: Crisis,
         mode: Mode,
     },
+    /// A summit: engaged members sign or not.
     Summit,
     /// An exercise: members take part or not; the host, if one is named, may
     /// cancel (the horizon's yearly exercise names none).
-    Exercise {
-        host: Option<StateCode>,
-    },
+    Exercise { host: Option<StateCode> },
     /// A deterministic change of the run's memory.
     Apply(Change),
+    /// Nothing the run remembers.
     Nothing,
 }
 
