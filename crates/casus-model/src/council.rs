@@ -294,6 +294,31 @@ pub fn outcome_distribution(
     dist
 }
 
+/// Above this many counts the exact council rounds force totals to a grid.
+/// No alliance of the bundled data comes near it: six force-capable members
+/// give at most 2 × 7 × 2^6 = 896 counts.
+const EXACT_STATES: usize = 1 << 17;
+/// Grid steps per required force when rounding (2 × 33 × 1025 counts at most
+/// for 32 members: under `EXACT_STATES`).
+const GRID: f64 = 1024.0;
+
+/// Merge equal counts of `from` into `into` (a stable sort: the sums of
+/// probabilities run in a fixed order).
+fn merge(from: &mut Vec<(Count, f64)>, into: &mut Vec<(Count, f64)>) {
+    from.sort_by(|(a, _), (b, _)| {
+        (a.objected, a.takers)
+            .cmp(&(b.objected, b.takers))
+            .then(a.troops.total_cmp(&b.troops))
+    });
+    into.clear();
+    for (c, q) in from.drain(..) {
+        match into.last_mut() {
+            Some((last, acc)) if *last == c => *acc += q,
+            _ => into.push((c, q)),
+        }
+    }
+}
+
 /// The distribution of the ladder's rung over the members' independent stances,
 /// by a dynamic programme over what the ladder reads ([`Count`]): whether a
 /// member objected, how many take part, and the troops offered — kept exactly
@@ -301,6 +326,8 @@ pub fn outcome_distribution(
 /// council sums them) and merged into one "enough" state once it suffices.
 /// The states are the distinct force totals short of the requirement, times
 /// the count of takers: no member is left out, whatever the alliance's size.
+/// Exact while the counts stay under `EXACT_STATES`; beyond, force totals are
+/// rounded down to a grid (explicitly, see below) rather than members dropped.
 fn tabled_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -350,18 +377,22 @@ fn tabled_distribution(
                 next.push((c, q * p));
             }
         }
-        // Merge equal counts (a stable sort: the sums run in a fixed order).
-        next.sort_by(|(a, _), (b, _)| {
-            (a.objected, a.takers)
-                .cmp(&(b.objected, b.takers))
-                .then(a.troops.total_cmp(&b.troops))
-        });
-        states.clear();
-        for (c, q) in next.drain(..) {
-            match states.last_mut() {
-                Some((last, acc)) if *last == c => *acc += q,
-                _ => states.push((c, q)),
+        merge(&mut next, &mut states);
+        if states.len() > EXACT_STATES && required_force > 0.0 {
+            // Too many distinct force totals to keep exactly (many members
+            // able to send forces, a large force required): round each total
+            // short of the requirement down to a grid of required/GRID troops.
+            // Deterministic and smooth in the parameters, as the likelihood
+            // needs (sampling would be neither); it can only understate the
+            // force, by less than required/GRID per member.
+            let step = required_force / GRID;
+            for (c, _) in states.iter_mut() {
+                if c.troops.is_finite() {
+                    c.troops = (c.troops / step).floor() * step;
+                }
             }
+            std::mem::swap(&mut next, &mut states);
+            merge(&mut next, &mut states);
         }
     }
     for (c, q) in &states {
@@ -724,6 +755,83 @@ mod tests {
                 None,
             );
             assert_eq!(r.outcome, Outcome::Deployment);
+        }
+    }
+
+    #[test]
+    fn a_large_force_requirement_among_many_members_is_rounded_not_dropped() {
+        // 26 force-capable members and a requirement of 30% of their pledges:
+        // millions of totals fall short of it, beyond what is kept exactly; the
+        // rounded distribution agrees with the sampled council within sampling
+        // error.
+        let members: Vec<Member> = (0..26)
+            .map(|i| Member {
+                p: [0.45, 0.35, 0.18, 0.02],
+                troops: 300.0 + 850.0 * (i as f64 * 0.618_034).fract(),
+            })
+            .collect();
+        let total: f64 = members.iter().map(|m| m.troops).sum();
+        let required = 0.3 * total;
+        let exact = outcome_distribution(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &members,
+            required,
+            0.5,
+            None,
+        );
+        assert!((exact.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let names: Vec<String> = (0..members.len()).map(|i| format!("M{i}")).collect();
+        let mut x = 12345u64;
+        let mut u = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64) / (1u64 << 53) as f64
+        };
+        let runs = 20_000;
+        let mut sampled = [0.0; 4];
+        for _ in 0..runs {
+            let st: Vec<(&str, Stance, f64)> = members
+                .iter()
+                .zip(&names)
+                .map(|(m, n)| {
+                    let v = u();
+                    let k = if v < m.p[0] {
+                        0
+                    } else if v < m.p[0] + m.p[1] {
+                        1
+                    } else if v < m.p[0] + m.p[1] + m.p[2] {
+                        2
+                    } else {
+                        3
+                    };
+                    (
+                        n.as_str(),
+                        Stance::ALL[k],
+                        if k == 0 { m.troops } else { 0.0 },
+                    )
+                })
+                .collect();
+            let r = decide(
+                &CONSENSUS,
+                &open_det(),
+                &crisis(true),
+                &st,
+                required,
+                &params(0.5),
+                None,
+            );
+            sampled[r.outcome.rung()] += 1.0 / runs as f64;
+        }
+        for k in 0..4 {
+            assert!(
+                (exact[k] - sampled[k]).abs() < 0.015,
+                "rung {k}: exact {} vs sampled {}",
+                exact[k],
+                sampled[k]
+            );
         }
     }
 }
