@@ -840,7 +840,17 @@ fn eval_force_decision(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
         met: None,
         provision: p.id.clone(),
     };
-    let verdicts = [Action::Deployment, Action::Peacekeeping]
+    let verdicts = forces_permitted(theatre, cond);
+    applies(
+        format!("the use of collective forces is decided by the {organ}"),
+        verdicts,
+    )
+}
+
+/// Collective forces (a deployment or peacekeepers) permitted on `theatre`'s
+/// territory under `cond`.
+fn forces_permitted(theatre: &str, cond: Condition) -> Vec<Effect> {
+    [Action::Deployment, Action::Peacekeeping]
         .into_iter()
         .map(|action| {
             Effect::Verdict(ActionVerdict {
@@ -851,11 +861,7 @@ fn eval_force_decision(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
                 },
             })
         })
-        .collect();
-    applies(
-        format!("the use of collective forces is decided by the {organ}"),
-        verdicts,
-    )
+        .collect()
 }
 
 fn eval_consent_of_host(ctx: &Ctx, p: &Provision) -> RuleResult {
@@ -876,18 +882,7 @@ fn eval_consent_of_host(ctx: &Ctx, p: &Provision) -> RuleResult {
         met: Some(met),
         provision: p.id.clone(),
     };
-    let verdicts = [Action::Deployment, Action::Peacekeeping]
-        .into_iter()
-        .map(|action| {
-            Effect::Verdict(ActionVerdict {
-                action,
-                territory_of: theatre.to_string(),
-                verdict: Verdict::Permitted {
-                    conditions: vec![cond.clone()],
-                },
-            })
-        })
-        .collect();
+    let verdicts = forces_permitted(theatre, cond);
     applies(
         if met {
             format!(
