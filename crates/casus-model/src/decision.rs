@@ -149,12 +149,7 @@ impl Crisis {
                 territory_of,
                 ..
             } => {
-                let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
-                let other = if on == parties[0] {
-                    &parties[1]
-                } else {
-                    &parties[0]
-                };
+                let (on, other) = crate::event::conflict_sides(parties, territory_of);
                 (on.clone(), Some(other.clone()), on, None)
             }
             EventKind::OutOfAreaWar {

@@ -692,12 +692,7 @@ fn eval_collective_defence(
             territory_of,
             ..
         } => {
-            let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
-            let other = if on == parties[0] {
-                &parties[1]
-            } else {
-                &parties[0]
-            };
+            let (on, other) = crate::event::conflict_sides(parties, territory_of);
             if !ctx.member(&on) {
                 return not_applicable(format!(
                     "the fighting is not on a member's territory ({on})"
