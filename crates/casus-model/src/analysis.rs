@@ -3,6 +3,7 @@
 //! together with the crisis it refers to; a bilateral request is matched to the
 //! bilateral treaty that covers it, outside the alliance.
 
+use crate::alliance::Alliance;
 use crate::event::{Event, EventKind};
 use crate::scenario::{Scenario, World};
 use crate::state::RelationKind;
@@ -55,46 +56,63 @@ pub fn analyse_timeline(
         .alliances
         .get(&scenario.alliance)
         .ok_or_else(|| AnalysisError::UnknownAlliance(scenario.alliance.clone()))?;
+    let treaty = determinations(&world, alliance, scenario)?;
+    Ok(scenario
+        .events
+        .iter()
+        .zip(treaty)
+        .map(|(ev, treaty)| {
+            let bilateral = match &ev.kind {
+                EventKind::Request { requester, to, .. } if *to != alliance.id => {
+                    Some(bilateral(&world, requester, to, ev))
+                }
+                _ => None,
+            };
+            EventAnalysis {
+                event: ev.clone(),
+                treaty,
+                bilateral,
+            }
+        })
+        .collect())
+}
+
+/// The treaty pass, written once for `run` and the forecasts (`Plan::new`):
+/// what the alliance's treaty says about each event on `world` (overrides
+/// already applied). A crisis is determined as it stands, a request to the
+/// alliance together with its crisis; a request made outside the alliance has
+/// no determination (`None`).
+pub fn determinations(
+    world: &World,
+    alliance: &Alliance,
+    scenario: &Scenario,
+) -> Result<Vec<Option<Determination>>, AnalysisError> {
     let mut out = Vec::with_capacity(scenario.events.len());
     for ev in &scenario.events {
-        let (treaty, bilateral) = match &ev.kind {
-            EventKind::Request {
-                requester,
-                to,
-                crisis,
-                ..
-            } => {
-                if *to == alliance.id {
-                    let crisis_ev = find(&scenario.events, crisis).ok_or_else(|| {
-                        AnalysisError::UnknownCrisis {
-                            request: ev.id.clone(),
-                            crisis: crisis.clone(),
-                        }
+        let sit = match &ev.kind {
+            EventKind::Request { to, crisis, .. } => {
+                if *to != alliance.id {
+                    out.push(None);
+                    continue;
+                }
+                let crisis_ev =
+                    find(&scenario.events, crisis).ok_or_else(|| AnalysisError::UnknownCrisis {
+                        request: ev.id.clone(),
+                        crisis: crisis.clone(),
                     })?;
-                    let sit = Situation {
-                        date: ev.date,
-                        crisis: &crisis_ev.kind,
-                        request: Some(&ev.kind),
-                    };
-                    (Some(determine(alliance, &world.states, sit)?), None)
-                } else {
-                    (None, Some(bilateral(&world, requester, to, ev)))
+                Situation {
+                    date: ev.date,
+                    crisis: &crisis_ev.kind,
+                    request: Some(&ev.kind),
                 }
             }
-            kind => {
-                let sit = Situation {
-                    date: ev.date,
-                    crisis: kind,
-                    request: None,
-                };
-                (Some(determine(alliance, &world.states, sit)?), None)
-            }
+            kind => Situation {
+                date: ev.date,
+                crisis: kind,
+                request: None,
+            },
         };
-        out.push(EventAnalysis {
-            event: ev.clone(),
-            treaty,
-            bilateral,
-        });
+        out.push(Some(determine(alliance, &world.states, sit)?));
     }
     Ok(out)
 }

@@ -119,71 +119,133 @@ fn decide_tabled(
         .filter(|(_, s, _)| *s == Stance::Object)
         .map(|(m, _, _)| m.to_string())
         .collect();
-    let supporters = stances
-        .iter()
-        .filter(|(_, s, _)| matches!(s, Stance::Forces | Stance::Support))
-        .count();
-    let passes = match rule {
-        DecisionRule::Consensus { .. } => objectors.is_empty(),
-        DecisionRule::Majority { share } => {
-            let voters = stances.len().max(1) as f64;
-            // The requester counts as voting for its own request.
-            (supporters as f64 + 1.0) / (voters + 1.0) >= *share
-        }
-    };
-    if !passes {
-        res.blocked_by = objectors;
-        res.limited_by = "a formal objection blocked the decision";
-        return res;
-    }
-    let asked = asked_rung(crisis.asks);
-    if asked > Outcome::Statement && supporters < needed(quorum, stances.len()) {
-        res.outcome = Outcome::Statement;
-        res.limited_by = "too few members took part to adopt more than a statement";
-        return res;
-    }
     let contributors: Vec<(StateCode, f64)> = stances
         .iter()
         .filter(|(_, s, t)| *s == Stance::Forces && *t > 0.0)
         .map(|(m, _, t)| (m.to_string(), *t))
         .collect();
-    let troops: f64 = contributors.iter().map(|(_, t)| t).sum();
-    if asked >= Outcome::Deployment
-        && deployment_permitted(det, crisis)
-        && troops >= required_force
-        && troops > 0.0
-    {
-        res.outcome = Outcome::Deployment;
-        res.contributors = contributors;
-        res.troops = troops;
-        res.days_to_deploy = Some(if airlift_per_day > 0.0 {
-            (troops / airlift_per_day).ceil().max(1.0) as u32
-        } else {
-            0
-        });
-        res.limited_by = "what was asked";
-        return res;
-    }
-    if asked >= Outcome::Mission && supporters > 0 {
-        res.outcome = Outcome::Mission;
-        res.limited_by = if asked < Outcome::Deployment {
-            "what was asked"
-        } else if !deployment_permitted(det, crisis) {
-            "the treaty does not permit the deployment"
-        } else if troops == 0.0 {
-            "no member offered forces"
-        } else {
-            "the forces offered are too small to be viable"
-        };
-        return res;
-    }
-    res.outcome = Outcome::Statement;
-    res.limited_by = if asked <= Outcome::Statement {
-        "what was asked"
-    } else {
-        "no member supported more"
+    let count = Count {
+        objected: !objectors.is_empty(),
+        takers: stances
+            .iter()
+            .filter(|(_, s, _)| matches!(s, Stance::Forces | Stance::Support))
+            .count(),
+        troops: contributors.iter().map(|(_, t)| t).sum(),
     };
+    let ladder = Ladder::new(rule, det, crisis, stances.len(), required_force, quorum);
+    let (outcome, limited_by) = ladder.rung(&count);
+    res.outcome = outcome;
+    res.limited_by = limited_by;
+    match outcome {
+        Outcome::None => res.blocked_by = objectors,
+        Outcome::Deployment => {
+            res.troops = count.troops;
+            res.contributors = contributors;
+            res.days_to_deploy = Some(if airlift_per_day > 0.0 {
+                (count.troops / airlift_per_day).ceil().max(1.0) as u32
+            } else {
+                0
+            });
+        }
+        _ => {}
+    }
     res
+}
+
+/// What the ladder reads of the members' stances: whether any formally
+/// objected, how many take part (forces or support), and the troops offered by
+/// those sending forces.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Count {
+    objected: bool,
+    takers: usize,
+    troops: f64,
+}
+
+/// The council's ladder on one request, written once: the sampled council
+/// reads it on the stances drawn, the exact one on every count of stances.
+struct Ladder<'a> {
+    rule: &'a DecisionRule,
+    asked: Outcome,
+    permitted: bool,
+    voters: usize,
+    need: usize,
+    required_force: f64,
+}
+
+impl<'a> Ladder<'a> {
+    fn new(
+        rule: &'a DecisionRule,
+        det: &Determination,
+        crisis: &Crisis,
+        voters: usize,
+        required_force: f64,
+        quorum: f64,
+    ) -> Ladder<'a> {
+        Ladder {
+            rule,
+            asked: asked_rung(crisis.asks),
+            permitted: deployment_permitted(det, crisis),
+            voters,
+            need: needed(quorum, voters),
+            required_force,
+        }
+    }
+
+    /// Whether the organ's rule lets the decision pass. Under consensus only a
+    /// formal objection blocks, with or without a limited format: with one
+    /// (CSTO since Dec 2010, S16) an abstaining member stays outside a decision
+    /// the others adopt; without one (NATO: "no voting", S214) not objecting
+    /// is consent. The flag says who is bound by the decision, which no outcome
+    /// here depends on; the treaty's procedure note states it.
+    fn passes(&self, c: &Count) -> bool {
+        match self.rule {
+            DecisionRule::Consensus { .. } => !c.objected,
+            DecisionRule::Majority { share } => {
+                // The requester counts as voting for its own request.
+                (c.takers as f64 + 1.0) / (self.voters.max(1) as f64 + 1.0) >= *share
+            }
+        }
+    }
+
+    /// The rung adopted on `c`, and why it is not higher.
+    fn rung(&self, c: &Count) -> (Outcome, &'static str) {
+        let asked = self.asked;
+        if !self.passes(c) {
+            return (Outcome::None, "a formal objection blocked the decision");
+        }
+        if asked > Outcome::Statement && c.takers < self.need {
+            return (
+                Outcome::Statement,
+                "too few members took part to adopt more than a statement",
+            );
+        }
+        if asked >= Outcome::Deployment
+            && self.permitted
+            && c.troops >= self.required_force
+            && c.troops > 0.0
+        {
+            return (Outcome::Deployment, "what was asked");
+        }
+        if asked >= Outcome::Mission && c.takers > 0 {
+            let why = if asked < Outcome::Deployment {
+                "what was asked"
+            } else if !self.permitted {
+                "the treaty does not permit the deployment"
+            } else if c.troops == 0.0 {
+                "no member offered forces"
+            } else {
+                "the forces offered are too small to be viable"
+            };
+            return (Outcome::Mission, why);
+        }
+        let why = if asked <= Outcome::Statement {
+            "what was asked"
+        } else {
+            "no member supported more"
+        };
+        (Outcome::Statement, why)
+    }
 }
 
 /// One member's stance probabilities and the troops it sends if it chooses forces.
@@ -195,9 +257,8 @@ pub struct Member {
 }
 
 /// The exact probability of each rung of the ladder, given independent stances.
-/// Members that can send forces (troops > 0) are enumerated by subset (2^k); the
-/// others enter through closed-form products (consensus) or a Poisson-binomial
-/// count of supporters (majority). Used by the exact likelihood in calibration.
+/// A dynamic programme over counts ([`tabled_distribution`]), for any number of
+/// members. Used by the exact likelihood in calibration.
 pub fn outcome_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -233,6 +294,40 @@ pub fn outcome_distribution(
     dist
 }
 
+/// Above this many counts the exact council rounds force totals to a grid.
+/// No alliance of the bundled data comes near it: six force-capable members
+/// give at most 2 × 7 × 2^6 = 896 counts.
+const EXACT_STATES: usize = 1 << 17;
+/// Grid steps per required force when rounding (2 × 33 × 1025 counts at most
+/// for 32 members: under `EXACT_STATES`).
+const GRID: f64 = 1024.0;
+
+/// Merge equal counts of `from` into `into` (a stable sort: the sums of
+/// probabilities run in a fixed order).
+fn merge(from: &mut Vec<(Count, f64)>, into: &mut Vec<(Count, f64)>) {
+    from.sort_by(|(a, _), (b, _)| {
+        (a.objected, a.takers)
+            .cmp(&(b.objected, b.takers))
+            .then(a.troops.total_cmp(&b.troops))
+    });
+    into.clear();
+    for (c, q) in from.drain(..) {
+        match into.last_mut() {
+            Some((last, acc)) if *last == c => *acc += q,
+            _ => into.push((c, q)),
+        }
+    }
+}
+
+/// The distribution of the ladder's rung over the members' independent stances,
+/// by a dynamic programme over what the ladder reads ([`Count`]): whether a
+/// member objected, how many take part, and the troops offered — kept exactly
+/// while short of the required force (summed in member order, as the sampled
+/// council sums them) and merged into one "enough" state once it suffices.
+/// The states are the distinct force totals short of the requirement, times
+/// the count of takers: no member is left out, whatever the alliance's size.
+/// Exact while the counts stay under `EXACT_STATES`; beyond, force totals are
+/// rounded down to a grid (explicitly, see below) rather than members dropped.
 fn tabled_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -246,82 +341,62 @@ fn tabled_distribution(
         dist[Outcome::None.rung()] = 1.0;
         return dist;
     }
-    let asked = asked_rung(crisis.asks);
-    let permitted = deployment_permitted(det, crisis);
-    let need = needed(quorum, members.len());
-    let armed: Vec<usize> = (0..members.len())
-        .filter(|&i| members[i].troops > 0.0 && members[i].p[0] > 0.0)
-        .collect();
-    let k = armed.len().min(16);
-    for mask in 0u32..(1u32 << k) {
-        let in_s = |i: usize| {
-            armed[..k]
-                .iter()
-                .position(|&a| a == i)
-                .is_some_and(|pos| mask & (1 << pos) != 0)
-        };
-        let mut p_s = 1.0;
-        let mut troops = 0.0;
-        let mut s_size = 0usize;
-        let mut others = Vec::new();
-        for (i, m) in members.iter().enumerate() {
-            if in_s(i) {
-                p_s *= m.p[0];
-                troops += m.troops;
-                s_size += 1;
-            } else {
-                others.push(m);
+    let ladder = Ladder::new(rule, det, crisis, members.len(), required_force, quorum);
+    let enough = |troops: f64| troops > 0.0 && troops >= required_force;
+    let mut states: Vec<(Count, f64)> = vec![(
+        Count {
+            objected: false,
+            takers: 0,
+            troops: 0.0,
+        },
+        1.0,
+    )];
+    let mut next: Vec<(Count, f64)> = Vec::new();
+    for m in members {
+        next.clear();
+        for (c, q) in &states {
+            for (k, p) in m.p.iter().enumerate() {
+                if *p <= 0.0 {
+                    continue;
+                }
+                let mut c = *c;
+                match Stance::ALL[k] {
+                    Stance::Forces => {
+                        c.takers += 1;
+                        if m.troops > 0.0 && c.troops.is_finite() {
+                            c.troops += m.troops;
+                            if enough(c.troops) {
+                                c.troops = f64::INFINITY;
+                            }
+                        }
+                    }
+                    Stance::Support => c.takers += 1,
+                    Stance::Abstain => {}
+                    Stance::Object => c.objected = true,
+                }
+                next.push((c, q * p));
             }
         }
-        if p_s == 0.0 {
-            continue;
-        }
-        // Over the others (none of whom sends forces): by number of supporters c,
-        // the probability with no objection (`clean`) and with any (`all`).
-        let mut clean = vec![1.0];
-        let mut all = vec![1.0];
-        for m in &others {
-            let mut nc = vec![0.0; clean.len() + 1];
-            let mut na = vec![0.0; all.len() + 1];
-            for c in 0..clean.len() {
-                nc[c] += clean[c] * m.p[2];
-                nc[c + 1] += clean[c] * m.p[1];
-                na[c] += all[c] * (m.p[2] + m.p[3]);
-                na[c + 1] += all[c] * m.p[1];
+        merge(&mut next, &mut states);
+        if states.len() > EXACT_STATES && required_force > 0.0 {
+            // Too many distinct force totals to keep exactly (many members
+            // able to send forces, a large force required): round each total
+            // short of the requirement down to a grid of required/GRID troops.
+            // Deterministic and smooth in the parameters, as the likelihood
+            // needs (sampling would be neither); it can only understate the
+            // force, by less than required/GRID per member.
+            let step = required_force / GRID;
+            for (c, _) in states.iter_mut() {
+                if c.troops.is_finite() {
+                    c.troops = (c.troops / step).floor() * step;
+                }
             }
-            clean = nc;
-            all = na;
+            std::mem::swap(&mut next, &mut states);
+            merge(&mut next, &mut states);
         }
-        let n = members.len() as f64;
-        let passing: Vec<(usize, f64)> = match rule {
-            DecisionRule::Consensus { .. } => clean.iter().copied().enumerate().collect(),
-            DecisionRule::Majority { share } => all
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|(c, _)| ((s_size + c) as f64 + 1.0) / (n + 1.0) >= *share)
-                .collect(),
-        };
-        let all_not_forces: f64 = others.iter().map(|m| 1.0 - m.p[0]).product();
-        let pass_total: f64 = passing.iter().map(|(_, q)| q).sum();
-        dist[Outcome::None.rung()] += p_s * (all_not_forces - pass_total).max(0.0);
-        for (c, q) in passing {
-            let takers = s_size + c;
-            let rung = if asked > Outcome::Statement && takers < need {
-                Outcome::Statement
-            } else if asked >= Outcome::Deployment
-                && permitted
-                && s_size > 0
-                && troops >= required_force
-            {
-                Outcome::Deployment
-            } else if asked >= Outcome::Mission && takers > 0 {
-                Outcome::Mission
-            } else {
-                Outcome::Statement
-            };
-            dist[rung.rung()] += p_s * q;
-        }
+    }
+    for (c, q) in &states {
+        dist[ladder.rung(c).0.rung()] += q;
     }
     dist
 }
@@ -530,6 +605,233 @@ mod tests {
                     brute[k]
                 );
             }
+        }
+    }
+
+    /// Stance probabilities and pools from a small deterministic generator.
+    fn members_from(seed: u64, n: usize) -> Vec<Member> {
+        let mut x = seed;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as f64) / f64::from(1u32 << 31)
+        };
+        (0..n)
+            .map(|i| {
+                let w = [next(), next(), next(), 0.3 * next()];
+                let total: f64 = w.iter().sum();
+                // Every third member can send no forces.
+                let armed = i % 3 != 2;
+                let mut p = w.map(|v| v / total);
+                if !armed {
+                    p[1] += p[0];
+                    p[0] = 0.0;
+                }
+                Member {
+                    p,
+                    troops: if armed { 200.0 + 800.0 * next() } else { 0.0 },
+                }
+            })
+            .collect()
+    }
+
+    /// The council's distribution by enumerating all 4^n stance profiles
+    /// through the sampled council (`decide`).
+    fn brute_force(
+        rule: &DecisionRule,
+        members: &[Member],
+        required: f64,
+        quorum: f64,
+        chair: Option<usize>,
+    ) -> [f64; 4] {
+        let names: Vec<String> = (0..members.len()).map(|i| format!("M{i}")).collect();
+        let mut dist = [0.0; 4];
+        for profile in 0..4usize.pow(members.len() as u32) {
+            let mut p = 1.0;
+            let mut st = Vec::new();
+            let mut rest = profile;
+            for (i, m) in members.iter().enumerate() {
+                let k = rest % 4;
+                rest /= 4;
+                p *= m.p[k];
+                let troops = if k == 0 { m.troops } else { 0.0 };
+                st.push((names[i].as_str(), Stance::ALL[k], troops));
+            }
+            if p == 0.0 {
+                continue;
+            }
+            let r = decide(
+                rule,
+                &open_det(),
+                &crisis(true),
+                &st,
+                required,
+                &params(quorum),
+                chair.map(|c| names[c].as_str()),
+            );
+            dist[r.outcome.rung()] += p;
+        }
+        dist
+    }
+
+    #[test]
+    fn the_exact_ladder_for_n_members_agrees_with_brute_force() {
+        let rules = [
+            CONSENSUS,
+            DecisionRule::Consensus {
+                limited_format: false,
+            },
+            DecisionRule::Majority { share: 0.6 },
+        ];
+        for n in 0..=6 {
+            for seed in 0..3u64 {
+                let members = members_from(seed * 31 + n as u64, n);
+                for rule in &rules {
+                    for required in [0.0, 700.0, 1500.0] {
+                        for chair in [None, (n > 0).then_some(0)] {
+                            let exact = outcome_distribution(
+                                rule,
+                                &open_det(),
+                                &crisis(true),
+                                &members,
+                                required,
+                                0.5,
+                                chair,
+                            );
+                            let brute = brute_force(rule, &members, required, 0.5, chair);
+                            for k in 0..4 {
+                                assert!(
+                                    (exact[k] - brute[k]).abs() < 1e-12,
+                                    "n {n} seed {seed} {rule:?} required {required} chair {chair:?} rung {k}: {} vs {}",
+                                    exact[k],
+                                    brute[k]
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_member_of_a_large_alliance_is_heard_exactly() {
+        // 32 members, most of them able to send forces (NATO's size): the
+        // distribution is a distribution, and a single objector's weight shows.
+        let members = members_from(7, 32);
+        let dist = outcome_distribution(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &members,
+            2000.0,
+            0.5,
+            None,
+        );
+        let total: f64 = dist.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9, "sums to {total}");
+        let p_no_objection: f64 = members.iter().map(|m| 1.0 - m.p[3]).product();
+        assert!((dist[Outcome::None.rung()] - (1.0 - p_no_objection)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_limited_format_flag_does_not_change_who_can_block() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Abstain, 0.0),
+        ];
+        let strict = DecisionRule::Consensus {
+            limited_format: false,
+        };
+        for rule in [&CONSENSUS, &strict] {
+            let r = decide(
+                rule,
+                &open_det(),
+                &crisis(true),
+                &st,
+                100.0,
+                &params(0.0),
+                None,
+            );
+            assert_eq!(r.outcome, Outcome::Deployment);
+        }
+    }
+
+    #[test]
+    fn a_large_force_requirement_among_many_members_is_rounded_not_dropped() {
+        // 26 force-capable members and a requirement of 30% of their pledges:
+        // millions of totals fall short of it, beyond what is kept exactly; the
+        // rounded distribution agrees with the sampled council within sampling
+        // error.
+        let members: Vec<Member> = (0..26)
+            .map(|i| Member {
+                p: [0.45, 0.35, 0.18, 0.02],
+                troops: 300.0 + 850.0 * (i as f64 * 0.618_034).fract(),
+            })
+            .collect();
+        let total: f64 = members.iter().map(|m| m.troops).sum();
+        let required = 0.3 * total;
+        let exact = outcome_distribution(
+            &CONSENSUS,
+            &open_det(),
+            &crisis(true),
+            &members,
+            required,
+            0.5,
+            None,
+        );
+        assert!((exact.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let names: Vec<String> = (0..members.len()).map(|i| format!("M{i}")).collect();
+        let mut x = 12345u64;
+        let mut u = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64) / (1u64 << 53) as f64
+        };
+        let runs = 20_000;
+        let mut sampled = [0.0; 4];
+        for _ in 0..runs {
+            let st: Vec<(&str, Stance, f64)> = members
+                .iter()
+                .zip(&names)
+                .map(|(m, n)| {
+                    let v = u();
+                    let k = if v < m.p[0] {
+                        0
+                    } else if v < m.p[0] + m.p[1] {
+                        1
+                    } else if v < m.p[0] + m.p[1] + m.p[2] {
+                        2
+                    } else {
+                        3
+                    };
+                    (
+                        n.as_str(),
+                        Stance::ALL[k],
+                        if k == 0 { m.troops } else { 0.0 },
+                    )
+                })
+                .collect();
+            let r = decide(
+                &CONSENSUS,
+                &open_det(),
+                &crisis(true),
+                &st,
+                required,
+                &params(0.5),
+                None,
+            );
+            sampled[r.outcome.rung()] += 1.0 / runs as f64;
+        }
+        for k in 0..4 {
+            assert!(
+                (exact[k] - sampled[k]).abs() < 0.015,
+                "rung {k}: exact {} vs sampled {}",
+                exact[k],
+                sampled[k]
+            );
         }
     }
 }

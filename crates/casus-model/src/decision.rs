@@ -149,12 +149,7 @@ impl Crisis {
                 territory_of,
                 ..
             } => {
-                let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
-                let other = if on == parties[0] {
-                    &parties[1]
-                } else {
-                    &parties[0]
-                };
+                let (on, other) = crate::event::conflict_sides(parties, territory_of);
                 (on.clone(), Some(other.clone()), on, None)
             }
             EventKind::OutOfAreaWar {
@@ -471,18 +466,22 @@ impl<'a> Facts<'a> {
             .iter()
             .map(|m| self.alliance.pledged(m, "rapid_reaction"))
             .sum();
-        let strength = self
-            .alliance
-            .forces
-            .iter()
-            .filter(|f| f.role == role)
-            .filter_map(|f| f.strength)
-            .fold(0.0, f64::max);
+        let strength = self.force_strength(role);
         if total_pledged <= 0.0 || strength <= 0.0 {
             return 0.0;
         }
         let share = self.alliance.pledged(s, "rapid_reaction") / total_pledged;
         (share * strength).min(self.available(s)).max(0.0)
+    }
+
+    /// The strength of the alliance's largest force for `role` (0 if none is given).
+    fn force_strength(&self, role: &str) -> f64 {
+        self.alliance
+            .forces
+            .iter()
+            .filter(|f| f.role == role)
+            .filter_map(|f| f.strength)
+            .fold(0.0, f64::max)
     }
 
     /// The size a deployment must reach to be viable.
@@ -492,13 +491,7 @@ impl<'a> Facts<'a> {
         } else {
             "rapid_reaction"
         };
-        let strength = self
-            .alliance
-            .forces
-            .iter()
-            .filter(|f| f.role == role)
-            .filter_map(|f| f.strength)
-            .fold(0.0, f64::max);
+        let strength = self.force_strength(role);
         let vs_adversary = crisis
             .adversary
             .as_deref()

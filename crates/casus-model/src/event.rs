@@ -211,6 +211,21 @@ pub struct Event {
     pub source: Option<String>,
 }
 
+/// The two sides of a conflict between members: the party on whose territory
+/// it is fought (the first party where none is given) and the other party.
+pub fn conflict_sides<'a>(
+    parties: &'a [StateCode; 2],
+    territory_of: &Option<StateCode>,
+) -> (StateCode, &'a StateCode) {
+    let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
+    let other = if on == parties[0] {
+        &parties[1]
+    } else {
+        &parties[0]
+    };
+    (on, other)
+}
+
 impl EventKind {
     /// The snake_case name of the kind, as written in scenario files.
     pub fn name(&self) -> &'static str {

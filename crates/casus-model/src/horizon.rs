@@ -13,7 +13,8 @@ use crate::decision;
 use crate::dynamics::{Memory, Outcome, Status};
 use crate::event::{Event, EventKind, Involvement, Reach};
 use crate::forecast::{
-    Cache, Chooser, Plan, crisis_step, play, replicate_with_memory, stream, uniform,
+    Cache, Chooser, Draw, Plan, Step, crisis_step, notice_months, play, replicate_with_memory,
+    stream, uniform,
 };
 use crate::state::{RelationKind, StateCode};
 use rand_pcg::Pcg64;
@@ -183,7 +184,7 @@ fn generated_crises(
     rng: &mut Pcg64,
 ) -> Vec<Event> {
     let alliance = plan.alliance();
-    let mid = Date::new(year, 7, 1).expect("valid date");
+    let mid = on(year, 7, 1);
     let members: Vec<&str> = alliance
         .members_on(mid)
         .into_iter()
@@ -279,6 +280,26 @@ fn generated_crises(
     out
 }
 
+/// A date of `year` the model fixes (mid-year, the exercise, the summit).
+fn on(year: i32, month: u8, day: u8) -> Date {
+    Date::new(year, month, day).expect("valid date")
+}
+
+/// Decide and play one step of a horizon year, drawing every choice.
+fn decide(
+    plan: &Plan,
+    step: &Step,
+    event_id: &str,
+    date: Date,
+    memory: &mut Memory,
+    rng: &mut Pcg64,
+) -> Draw {
+    let d = plan.decisions(step, date, memory);
+    let mut choose =
+        |probs: &[f64], rng: &mut Pcg64| -> usize { crate::forecast::pick(probs, uniform(rng)) };
+    play(plan, step, event_id, &d, memory, rng, &mut choose)
+}
+
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -315,39 +336,31 @@ fn replicate_years_with_memory(
         .last()
         .map_or(until.year, |e| e.date.year + 1);
     let mut out = Vec::new();
-    let mut choose =
-        |probs: &[f64], rng: &mut Pcg64| -> usize { crate::forecast::pick(probs, uniform(rng)) };
     for year in first..=until.year {
         let mut refused = Vec::new();
         let mut skipped = Vec::new();
         if memory.dissolved.is_none() {
+            // The year's steps, played through the same protocol as the
+            // timeline's: the generated crises, then the exercise (15 Sep) and
+            // the summit (15 Nov). The crises come first whatever their date.
             for ev in generated_crises(plan, rates, year, &memory, rng) {
                 if let Ok(Some(step)) = crisis_step(alliance, &plan.world.states, &ev) {
-                    let d = plan.decisions(&step, ev.date, &memory);
-                    let draw = play(plan, &step, &ev.id, &d, &mut memory, rng, &mut choose);
+                    let draw = decide(plan, &step, &ev.id, ev.date, &mut memory, rng);
                     deployed |= draw.outcome == Some(Outcome::Deployment);
                 }
             }
-            let facts_on = |date: Date, memory: &Memory| -> Vec<decision::Engagement> {
-                let f = plan.facts(date, memory);
-                f.members()
+            let exercise = Step::Exercise { host: None };
+            let draw = decide(plan, &exercise, "", on(year, 9, 15), &mut memory, rng);
+            skipped.extend(
+                draw.participated
                     .into_iter()
-                    .filter(|m| memory.engaged(m))
-                    .map(|m| decision::engagement(&f, m))
-                    .collect()
-            };
-            for e in facts_on(Date::new(year, 9, 15).expect("valid date"), &memory) {
-                if uniform(rng) >= e.p {
-                    skipped.push(e.state.clone());
-                }
-            }
-            for e in facts_on(Date::new(year, 11, 15).expect("valid date"), &memory) {
-                if uniform(rng) >= e.p {
-                    refused.push(e.state.clone());
-                }
-            }
+                    .filter(|(_, t)| !t)
+                    .map(|(m, _)| m),
+            );
+            let draw = decide(plan, &Step::Summit, "", on(year, 11, 15), &mut memory, rng);
+            refused.extend(draw.signed.into_iter().filter(|(_, s)| !s).map(|(m, _)| m));
             // Year's end: participation changes.
-            let end = Date::new(year, 12, 31).expect("valid date");
+            let end = on(year, 12, 31);
             let f = plan.facts(end, &memory);
             let mut changes = Vec::new();
             for m in f.members() {
@@ -360,15 +373,7 @@ fn replicate_years_with_memory(
                     Status::Frozen { .. }
                         if u < logistic(plan.params.exit_constant - e.utility) =>
                     {
-                        let months = alliance
-                            .provisions_in_force(end)
-                            .find_map(|p| match p.rule {
-                                crate::treaty::Rule::Withdrawal { notice_months } => {
-                                    Some(notice_months)
-                                }
-                                _ => None,
-                            })
-                            .unwrap_or(0);
+                        let months = notice_months(alliance, end);
                         changes.push((
                             m.to_string(),
                             Status::Notice {
@@ -382,7 +387,7 @@ fn replicate_years_with_memory(
             for (m, st) in changes {
                 memory.status.insert(m, st);
             }
-            memory.settle_notices(Date::new(year + 1, 1, 1).expect("valid date"));
+            memory.settle_notices(on(year + 1, 1, 1));
             let others = alliance
                 .members_on(end)
                 .into_iter()
@@ -393,7 +398,7 @@ fn replicate_years_with_memory(
                 memory.dissolved = Some(end);
             }
         }
-        let end = Date::new(year, 12, 31).expect("valid date");
+        let end = on(year, 12, 31);
         let mut status = BTreeMap::new();
         for m in alliance.members_on(end) {
             if alliance.is_participating(m, end) {

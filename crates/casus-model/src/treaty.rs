@@ -409,11 +409,20 @@ fn request_view(ev: Option<&EventKind>) -> Option<RequestView<'_>> {
 /// An effect a provision has when it applies.
 #[derive(Clone, Debug)]
 enum Effect {
-    CasusFoederis { member: StateCode, basis: Basis },
+    CasusFoederis {
+        member: StateCode,
+        basis: Basis,
+    },
     Obligation(Obligation),
     Verdict(ActionVerdict),
     Discretion(String),
     Note(String),
+    /// Assistance runs only on the official request of the member it is owed
+    /// to: the condition is attached to the assistance obligations, citing the
+    /// provision, and `note` says whether the request was made.
+    OnRequest {
+        note: String,
+    },
 }
 
 /// The context every rule reads.
@@ -727,12 +736,7 @@ fn eval_collective_defence(
             territory_of,
             ..
         } => {
-            let on = territory_of.clone().unwrap_or_else(|| parties[0].clone());
-            let other = if on == parties[0] {
-                &parties[1]
-            } else {
-                &parties[0]
-            };
+            let (on, other) = crate::event::conflict_sides(parties, territory_of);
             if !ctx.member(&on) {
                 return not_applicable(format!(
                     "the fighting is not on a member's territory ({on})"
@@ -853,11 +857,13 @@ fn eval_assistance_on_request(ctx: &Ctx, p: &Provision, substantive: &[Effect]) 
                 "collective assistance runs only on an official request of {member}, and none has been made"
             )
         },
-        vec![Effect::Note(format!(
-            "{}: assistance to {member} requires its official request ({})",
-            p.article,
-            if met { "made" } else { "not made" }
-        ))],
+        vec![Effect::OnRequest {
+            note: format!(
+                "{}: assistance to {member} requires its official request ({})",
+                p.article,
+                if met { "made" } else { "not made" }
+            ),
+        }],
     )
 }
 
@@ -873,7 +879,17 @@ fn eval_force_decision(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
         met: None,
         provision: p.id.clone(),
     };
-    let verdicts = [Action::Deployment, Action::Peacekeeping]
+    let verdicts = forces_permitted(theatre, cond);
+    applies(
+        format!("the use of collective forces is decided by the {organ}"),
+        verdicts,
+    )
+}
+
+/// Collective forces (a deployment or peacekeepers) permitted on `theatre`'s
+/// territory under `cond`.
+fn forces_permitted(theatre: &str, cond: Condition) -> Vec<Effect> {
+    [Action::Deployment, Action::Peacekeeping]
         .into_iter()
         .map(|action| {
             Effect::Verdict(ActionVerdict {
@@ -884,11 +900,7 @@ fn eval_force_decision(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
                 },
             })
         })
-        .collect();
-    applies(
-        format!("the use of collective forces is decided by the {organ}"),
-        verdicts,
-    )
+        .collect()
 }
 
 fn eval_consent_of_host(ctx: &Ctx, p: &Provision) -> RuleResult {
@@ -909,18 +921,7 @@ fn eval_consent_of_host(ctx: &Ctx, p: &Provision) -> RuleResult {
         met: Some(met),
         provision: p.id.clone(),
     };
-    let verdicts = [Action::Deployment, Action::Peacekeeping]
-        .into_iter()
-        .map(|action| {
-            Effect::Verdict(ActionVerdict {
-                action,
-                territory_of: theatre.to_string(),
-                verdict: Verdict::Permitted {
-                    conditions: vec![cond.clone()],
-                },
-            })
-        })
-        .collect();
+    let verdicts = forces_permitted(theatre, cond);
     applies(
         if met {
             format!(
@@ -1138,14 +1139,8 @@ fn assemble(
     let mut det = Determination::empty(&alliance.id);
     // Which provision produced each verdict, to name both sides of a conflict.
     let mut verdict_from: Vec<String> = Vec::new();
-    let procedural_notes: Vec<String> = results
-        .iter()
-        .flat_map(|r| r.3.iter())
-        .filter_map(|e| match e {
-            Effect::Note(n) if n.contains("requires its official request") => Some(n.clone()),
-            _ => None,
-        })
-        .collect();
+    // The provision that makes assistance run on request, if one applied.
+    let mut on_request: Option<String> = None;
     for (p, outcome, reason, effects) in results {
         if outcome == Outcome::Applies {
             det.articles.push(p.id.clone());
@@ -1163,6 +1158,10 @@ fn assemble(
                 }
                 Effect::Discretion(d) => det.discretion.push(d),
                 Effect::Note(n) => det.notes.push(n),
+                Effect::OnRequest { note } => {
+                    det.notes.push(note);
+                    on_request.get_or_insert_with(|| p.id.clone());
+                }
             }
         }
         det.chain.push(Step {
@@ -1177,12 +1176,7 @@ fn assemble(
         });
     }
     // Assistance on request: attach the request condition to the assistance obligations.
-    if !procedural_notes.is_empty() {
-        let cite = alliance
-            .provisions_in_force(ctx.sit.date)
-            .find(|p| matches!(p.rule, Rule::AssistanceOnRequest))
-            .map(|p| p.id.clone())
-            .unwrap_or_default();
+    if let Some(cite) = on_request {
         for o in det.obligations.iter_mut() {
             if matches!(
                 o.kind,

@@ -1,0 +1,126 @@
+//! Memory within a forecast: the update an answered request implies (the
+//! requester's trust in the alliance and in the leading power), and the cache
+//! of decisions keyed by the memory they were computed on.
+
+use super::plan::Plan;
+use super::protocol::Decisions;
+use crate::dynamics::{Memory, Outcome, Status};
+use std::collections::HashMap;
+
+/// Per-thread cache of decisions keyed by (step, memory): the key is
+/// `memory_key`, derived from every field of memory that decisions read.
+pub type Cache = HashMap<(usize, Vec<u64>), std::sync::Arc<Decisions>>;
+
+/// The cache key of `m`: every field of [`Memory`] that decisions read, each
+/// map length-prefixed and each state code packed exactly (not hashed), so
+/// that two memories share a key only if the decisions on them are the same.
+/// The destructuring names every field: a new field of `Memory` fails to
+/// compile here until it is keyed or named as unread.
+pub(super) fn memory_key(m: &Memory) -> Vec<u64> {
+    let Memory {
+        trust,
+        leader_trust,
+        grievance,
+        committed,
+        status,
+        credibility,
+        outside_ties,
+        // Read by explanations and the horizon's bookkeeping, not by decisions.
+        log: _,
+        dissolved: _,
+    } = m;
+    let entries = trust.len()
+        + leader_trust.len()
+        + grievance.len()
+        + committed.len()
+        + status.len()
+        + outside_ties.len();
+    let mut k = Vec::with_capacity(2 * entries + 8);
+    for map in [trust, leader_trust, grievance, committed] {
+        k.push(map.len() as u64);
+        for (s, v) in map {
+            push_code(&mut k, s);
+            k.push(v.to_bits());
+        }
+    }
+    k.push(status.len() as u64);
+    for (s, st) in status {
+        push_code(&mut k, s);
+        let (tag, date) = match st {
+            Status::Engaged => (0, None),
+            Status::Frozen { since } => (1, Some(since)),
+            Status::Notice { effective } => (2, Some(effective)),
+            Status::Left { on } => (3, Some(on)),
+        };
+        k.push(tag);
+        k.push(date.map_or(0, |d| d.days_since_epoch() as u64));
+    }
+    k.push(credibility.map_or(u64::MAX, f64::to_bits));
+    k.push(outside_ties.len() as u64);
+    for (s, n) in outside_ties {
+        push_code(&mut k, s);
+        k.push(u64::from(*n));
+    }
+    k
+}
+
+/// A state code packed into the key exactly: its length, then its bytes eight
+/// to a word (one word for codes of up to seven bytes).
+fn push_code(k: &mut Vec<u64>, s: &str) {
+    let bytes = s.as_bytes();
+    if bytes.len() < 8 {
+        let packed = bytes
+            .iter()
+            .fold(bytes.len() as u64, |a, b| (a << 8) | u64::from(*b));
+        k.push(packed);
+        return;
+    }
+    k.push(u64::MAX - bytes.len() as u64);
+    for chunk in bytes.chunks(8) {
+        k.push(chunk.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)));
+    }
+}
+
+/// Memory after a request is answered: the requester's trust in the alliance and,
+/// in proportion to its weight, in the leading power.
+pub(super) fn answered(
+    plan: &Plan,
+    memory: &mut Memory,
+    requester: &str,
+    event: &str,
+    asked: Outcome,
+    got: Outcome,
+    owed: f64,
+) {
+    memory.answered(requester, event, asked, got, owed, &plan.params);
+    let alliance = plan.alliance();
+    if let Some(leader) = alliance.leading_power.as_deref()
+        && leader != requester
+    {
+        let shortfall = asked.rung().saturating_sub(got.rung()) as f64;
+        let share = leader_weight(plan, leader);
+        memory.leader_answered(requester, event, shortfall, owed, share, &plan.params);
+    }
+}
+
+/// The leading power's share of the alliance's military spending (its weight).
+fn leader_weight(plan: &Plan, leader: &str) -> f64 {
+    let alliance = plan.alliance();
+    let Some(first) = plan.scenario.events.first().map(|e| e.date) else {
+        return 0.0;
+    };
+    let year = first.year;
+    let spend = |s: &str| {
+        plan.world
+            .states
+            .get(s)
+            .and_then(|st| st.defence_spending_usd.value_at(year))
+            .unwrap_or(0.0)
+    };
+    let total: f64 = alliance.members_on(first).iter().map(|m| spend(m)).sum();
+    if total > 0.0 {
+        spend(leader) / total
+    } else {
+        0.0
+    }
+}

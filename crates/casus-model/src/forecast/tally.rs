@@ -1,0 +1,188 @@
+//! Tallies: integer counts of each event's draws over replications, and the
+//! runner that spreads fixed chunks of replications over threads and sums
+//! them in a fixed order.
+
+use super::memory::Cache;
+use super::plan::Plan;
+use super::sample::{Chooser, Draw, replicate, stream};
+use crate::dynamics::Outcome;
+use crate::state::StateCode;
+use std::collections::BTreeMap;
+
+/// Integer tallies of one event over many replications.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub outcomes: [u64; 4],
+    pub decided: u64,
+    pub asked: u64,
+    pub ask_decided: u64,
+    pub stances: BTreeMap<StateCode, [u64; 4]>,
+    /// Troops sent, summed over the replications that deployed (whole troops
+    /// per member and run). Divided by the deployments, the sum over members is
+    /// the expected force if deployed; divided by `decided`, a member's entry is
+    /// the troops it is expected to send.
+    pub troops: BTreeMap<StateCode, u64>,
+    pub signed: BTreeMap<StateCode, u64>,
+    pub all_signed: u64,
+    pub summits: u64,
+    pub participated: BTreeMap<StateCode, u64>,
+    pub exercises: u64,
+    pub cancelled: u64,
+    /// Days to deploy, summed over the replications that deployed.
+    pub deploy_days: u64,
+}
+
+impl Tally {
+    fn add_draw(&mut self, d: &Draw) {
+        if let Some(o) = d.outcome {
+            self.outcomes[o.rung()] += 1;
+            self.decided += 1;
+        }
+        if let Some(days) = d.council.as_ref().and_then(|c| c.days_to_deploy) {
+            self.deploy_days += u64::from(days);
+        }
+        if let Some(a) = d.asked {
+            self.ask_decided += 1;
+            self.asked += u64::from(a);
+        }
+        for (m, s, _) in &d.stances {
+            self.stances.entry(m.clone()).or_insert([0; 4])[*s as usize] += 1;
+            self.troops.entry(m.clone()).or_insert(0);
+        }
+        // Troops count where they are sent: a pledge of forces in a run that
+        // does not deploy sends no one.
+        if let Some(c) = d
+            .council
+            .as_ref()
+            .filter(|c| c.outcome == Outcome::Deployment)
+        {
+            for (m, t) in &c.contributors {
+                *self.troops.entry(m.clone()).or_insert(0) += t.round() as u64;
+            }
+        }
+        if !d.signed.is_empty() {
+            self.summits += 1;
+            let mut all = true;
+            for (m, s) in &d.signed {
+                *self.signed.entry(m.clone()).or_insert(0) += u64::from(*s);
+                all &= *s;
+            }
+            self.all_signed += u64::from(all);
+        }
+        if let Some(c) = d.cancelled {
+            self.exercises += 1;
+            self.cancelled += u64::from(c);
+            for (m, t) in &d.participated {
+                *self.participated.entry(m.clone()).or_insert(0) += u64::from(*t);
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &Tally) {
+        for k in 0..4 {
+            self.outcomes[k] += o.outcomes[k];
+        }
+        self.decided += o.decided;
+        self.asked += o.asked;
+        self.ask_decided += o.ask_decided;
+        for (m, c) in &o.stances {
+            let e = self.stances.entry(m.clone()).or_insert([0; 4]);
+            for k in 0..4 {
+                e[k] += c[k];
+            }
+        }
+        for (m, t) in &o.troops {
+            *self.troops.entry(m.clone()).or_insert(0) += t;
+        }
+        for (m, t) in &o.signed {
+            *self.signed.entry(m.clone()).or_insert(0) += t;
+        }
+        self.all_signed += o.all_signed;
+        self.summits += o.summits;
+        for (m, t) in &o.participated {
+            *self.participated.entry(m.clone()).or_insert(0) += t;
+        }
+        self.exercises += o.exercises;
+        self.cancelled += o.cancelled;
+        self.deploy_days += o.deploy_days;
+    }
+}
+
+/// Replications per chunk: the unit of parallel work and of deterministic reduction.
+pub const CHUNK: u64 = 4096;
+
+/// Tally replications `[start, end)` sequentially.
+pub fn tally_range(plan: &Plan, seed: u64, start: u64, end: u64, cache: &mut Cache) -> Vec<Tally> {
+    let mut tallies = vec![Tally::default(); plan.scenario.events.len()];
+    for rep in start..end {
+        let mut rng = stream(seed, rep);
+        let draws = replicate(plan, &mut rng, Chooser::Draw, cache);
+        for (t, d) in tallies.iter_mut().zip(&draws) {
+            if let Some(d) = d {
+                t.add_draw(d);
+            }
+        }
+    }
+    tallies
+}
+
+/// Wilson score interval for a proportion (95%).
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let n = n as f64;
+    let p = k as f64 / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Run `runs` replications on `threads` worker threads (`None`: all cores) and
+/// tally them. Integer tallies make the reduction exact in any order, so the
+/// result does not depend on the thread count; memory is O(threads), not O(runs).
+/// `progress` counts finished replications (for a progress bar).
+pub fn monte_carlo(
+    plan: &Plan,
+    seed: u64,
+    runs: u64,
+    threads: Option<usize>,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<Tally>, rayon::ThreadPoolBuildError> {
+    use rayon::prelude::*;
+    let events = plan.scenario.events.len();
+    let chunks = runs.div_ceil(CHUNK);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let total = pool.install(|| {
+        (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (Cache::new(), vec![Tally::default(); events]),
+                |(mut cache, mut acc), c| {
+                    let start = c * CHUNK;
+                    let end = (start + CHUNK).min(runs);
+                    let t = tally_range(plan, seed, start, end, &mut cache);
+                    for (a, x) in acc.iter_mut().zip(&t) {
+                        a.merge(x);
+                    }
+                    progress.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
+                    (cache, acc)
+                },
+            )
+            .map(|(_, acc)| acc)
+            .reduce(
+                || vec![Tally::default(); events],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(&b) {
+                        x.merge(y);
+                    }
+                    a
+                },
+            )
+    });
+    Ok(total)
+}

@@ -1,0 +1,381 @@
+//! The forecast's own pieces on a small hand-made alliance (no bundled data):
+//! the protocol's branches are a distribution, sampling reproduces the exact
+//! enumeration, and the cache key tells apart the memories decisions read.
+
+use super::memory::memory_key;
+use super::plan::Step;
+use super::protocol::{Sequel, protocol};
+use super::*;
+use crate::Date;
+use crate::alliance::{
+    Alliance, Chair, Contingent, DecisionRule, Force, Membership, Organ, Secretariat,
+};
+use crate::dynamics::{Memory, Outcome, Status};
+use crate::event::{Ask, Event, EventKind, Reach};
+use crate::params::Params;
+use crate::provenance::{Observation, Series};
+use crate::scenario::{Scenario, World};
+use crate::state::{Region, State};
+use std::collections::BTreeMap;
+
+fn date(y: i32, m: u8, d: u8) -> Date {
+    Date::new(y, m, d).unwrap()
+}
+
+fn series(v: f64) -> Series {
+    Series(vec![Observation {
+        year: 2020,
+        value: v,
+        source: "test".into(),
+        low: None,
+        high: None,
+        used: true,
+        note: None,
+    }])
+}
+
+fn state(code: &str, spending: f64, personnel: f64) -> State {
+    State {
+        code: code.into(),
+        name: code.into(),
+        names: BTreeMap::new(),
+        region: Region::CentralAsia,
+        population: series(1e7),
+        gdp_usd: series(1e11),
+        defence_spending_usd: series(spending),
+        active_personnel: series(personnel),
+        freedom_score: series(30.0),
+        trade: vec![],
+        foreign_bases: vec![],
+        note: None,
+    }
+}
+
+/// Four members (AAA leads), an outsider XXX; consensus with a limited
+/// format, a secretariat, a chair, a rapid reaction force; no treaty provisions.
+fn world() -> World {
+    let members = ["AAA", "BBB", "CCC", "DDD"];
+    let mut states = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        let s = state(m, 1e9 * (4 - i) as f64, 20_000.0 * (4 - i) as f64);
+        states.insert(m.to_string(), s);
+    }
+    states.insert("XXX".into(), state("XXX", 2e8, 3_000.0));
+    let alliance = Alliance {
+        id: "AL".into(),
+        name: "Test alliance".into(),
+        names: BTreeMap::new(),
+        leading_power: Some("AAA".into()),
+        deciding_organ: "CSC".into(),
+        associated: vec![],
+        instruments: vec![],
+        provisions: vec![],
+        organs: vec![Organ {
+            id: "CSC".into(),
+            name: "council".into(),
+            composition: "heads of state".into(),
+            rule: DecisionRule::Consensus {
+                limited_format: true,
+            },
+            decides: vec![],
+            source: "test".into(),
+        }],
+        secretariat: Some(Secretariat {
+            name: "secretariat".into(),
+            may: vec![],
+            source: "test".into(),
+        }),
+        chairs: vec![Chair {
+            state: "CCC".into(),
+            from: date(2019, 1, 1),
+            until: None,
+            source: "test".into(),
+        }],
+        members: members
+            .iter()
+            .map(|m| Membership {
+                state: m.to_string(),
+                joined: date(2000, 1, 1),
+                left: None,
+                suspended: vec![],
+                source: "test".into(),
+                note: None,
+            })
+            .collect(),
+        forces: vec![Force {
+            id: "rrf".into(),
+            name: "rapid reaction force".into(),
+            role: "rapid_reaction".into(),
+            created: date(2009, 1, 1),
+            strength: Some(4_000.0),
+            contingents: members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Contingent {
+                    state: m.to_string(),
+                    troops: 500.0 * (4 - i) as f64,
+                    year: 2019,
+                    source: "test".into(),
+                    note: None,
+                })
+                .collect(),
+            source: "test".into(),
+            note: None,
+        }],
+        note: None,
+    };
+    World {
+        states,
+        relations: vec![],
+        alliances: BTreeMap::from([("AL".to_string(), alliance)]),
+    }
+}
+
+fn aggression(id: &str, on: Date, target: &str) -> Event {
+    Event {
+        id: id.into(),
+        date: on,
+        kind: EventKind::ExternalAggression {
+            aggressor: Some("XXX".into()),
+            aggressor_non_state: None,
+            target: target.into(),
+            territory_of: target.into(),
+            reach: Reach::National,
+            casualties: Some(40.0),
+        },
+        title: id.into(),
+        source: None,
+    }
+}
+
+/// Two crises the members concerned may ask about, then a crisis with a
+/// formal request for forces.
+fn scenario() -> Scenario {
+    let request = Event {
+        id: "request".into(),
+        date: date(2020, 9, 3),
+        kind: EventKind::Request {
+            requester: "DDD".into(),
+            to: "AL".into(),
+            article: None,
+            asks: Ask::Forces,
+            crisis: "third".into(),
+            formal: true,
+            territory_of: "DDD".into(),
+            troops: None,
+            unsc_mandate: false,
+        },
+        title: "request".into(),
+        source: None,
+    };
+    Scenario {
+        id: "test".into(),
+        title: "test".into(),
+        description: String::new(),
+        alliance: "AL".into(),
+        seed: 1,
+        events: vec![
+            aggression("first", date(2020, 2, 1), "BBB"),
+            aggression("second", date(2020, 5, 1), "CCC"),
+            aggression("third", date(2020, 9, 1), "DDD"),
+            request,
+        ],
+        overrides: vec![],
+        sources: vec![],
+    }
+}
+
+fn params() -> Params {
+    let pairs: Vec<(&str, f64)> = Params::NAMES
+        .iter()
+        .map(|n| {
+            let v = match *n {
+                "airlift_per_day" => 700.0,
+                "quorum" => 0.5,
+                "initial_trust" => 0.5,
+                "ask_help" => 2.0,
+                "obligation" => 1.0,
+                "trust" => 1.5,
+                "forces_constant" => 0.5,
+                "support_constant" => 0.8,
+                "objection_cost" => 3.0,
+                "cost" => 0.0,
+                _ => 0.1,
+            };
+            (*n, v)
+        })
+        .collect();
+    Params::from_pairs(&pairs).unwrap()
+}
+
+fn plan() -> Plan {
+    Plan::new(&world(), &scenario(), &params()).unwrap()
+}
+
+#[test]
+fn every_protocol_lists_branches_that_sum_to_one() {
+    let plan = plan();
+    let mut seen = 0;
+    for (ev, step) in &plan.steps {
+        let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+        let Some(p) = protocol(step, &d) else {
+            continue;
+        };
+        seen += 1;
+        let mut total = 0.0;
+        for (q, sequel) in p.branches() {
+            assert!((0.0..=1.0).contains(&q), "branch probability {q}");
+            // The secretariat's call splits an unasked branch, it adds nothing.
+            if let Sequel::Unasked {
+                secretariat: Some(s),
+            } = sequel
+            {
+                assert!((0.0..=1.0).contains(&s));
+            }
+            total += q;
+        }
+        assert!((total - 1.0).abs() < 1e-12, "event {ev}: {total}");
+        // The given choice of an undrawn protocol is a branch that can happen.
+        if p.choice.is_none() {
+            assert!(p.branches().any(|(q, _)| q == 1.0));
+        }
+    }
+    assert_eq!(seen, 3, "two crises without request and one formal request");
+}
+
+#[test]
+fn a_formal_request_is_heard_and_answered_whatever_the_asker_would_have_chosen() {
+    let plan = plan();
+    let (ev, step) = plan
+        .steps
+        .iter()
+        .find(|(ev, _)| *ev == 3)
+        .expect("the request is a step");
+    let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+    let p = protocol(step, &d).unwrap();
+    assert!(p.choice.is_none());
+    assert!(p.asks[p.given]);
+    let Sequel::Sitting(h) = p.sequel(p.given) else {
+        panic!("a formal request goes to the council");
+    };
+    assert_eq!(h.answers.map(|a| a.asked), Some(Outcome::Deployment));
+}
+
+#[test]
+fn sampling_frequencies_match_the_exact_enumeration() {
+    let plan = plan();
+    let ex = exact(&plan);
+    let runs = 20_000u64;
+    let tallies = monte_carlo(&plan, 11, runs, Some(1), &Default::default()).unwrap();
+    let mut checked = 0;
+    for (e, t) in ex.iter().zip(&tallies) {
+        let Some(outcomes) = e.outcomes else {
+            continue;
+        };
+        checked += 1;
+        assert_eq!(t.decided, runs);
+        assert!((outcomes.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        for (k, p) in outcomes.iter().enumerate() {
+            let freq = t.outcomes[k] as f64 / runs as f64;
+            let sd = (p * (1.0 - p) / runs as f64).sqrt();
+            assert!(
+                (freq - p).abs() <= 4.5 * sd + 1e-3,
+                "rung {k}: sampled {freq}, exact {p}"
+            );
+        }
+        if let Some(p) = e.p_request {
+            let freq = t.asked as f64 / t.ask_decided as f64;
+            let sd = (p * (1.0 - p) / runs as f64).sqrt();
+            assert!((freq - p).abs() <= 4.5 * sd + 1e-3, "asked: {freq} vs {p}");
+        }
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn troops_if_deployed_are_those_of_the_runs_that_deployed() {
+    let plan = plan();
+    let tallies = monte_carlo(&plan, 5, 5_000, Some(1), &Default::default()).unwrap();
+    let (ev, step) = plan.steps.iter().find(|(ev, _)| *ev == 3).unwrap();
+    let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+    let pledged: f64 = d.members.iter().map(|m| m.contribution).sum();
+    let t = &tallies[3];
+    let deployed = t.outcomes[Outcome::Deployment.rung()];
+    assert!(deployed > 0);
+    let mean = t.troops.values().sum::<u64>() as f64 / deployed as f64;
+    assert!(
+        mean >= d.required_force && mean <= pledged + d.members.len() as f64,
+        "mean force {mean}, required {}, all pledges {pledged}",
+        d.required_force
+    );
+}
+
+#[test]
+fn the_cache_key_tells_apart_every_memory_decisions_read() {
+    let base = Memory::default();
+    let variants: Vec<Memory> = vec![
+        Memory {
+            trust: BTreeMap::from([("BBB".into(), 0.4)]),
+            ..Memory::default()
+        },
+        Memory {
+            grievance: BTreeMap::from([("BBB".into(), 0.4)]),
+            ..Memory::default()
+        },
+        Memory {
+            leader_trust: BTreeMap::from([("BBB".into(), 0.4)]),
+            ..Memory::default()
+        },
+        Memory {
+            committed: BTreeMap::from([("BBB".into(), 0.4)]),
+            ..Memory::default()
+        },
+        Memory {
+            status: BTreeMap::from([(
+                "BBB".into(),
+                Status::Frozen {
+                    since: date(2020, 1, 1),
+                },
+            )]),
+            ..Memory::default()
+        },
+        Memory {
+            credibility: Some(0.8),
+            ..Memory::default()
+        },
+        Memory {
+            outside_ties: BTreeMap::from([("BBB".into(), 1)]),
+            ..Memory::default()
+        },
+        Memory {
+            trust: BTreeMap::from([("BBBB".into(), 0.4)]),
+            ..Memory::default()
+        },
+    ];
+    let mut keys = vec![memory_key(&base)];
+    for m in &variants {
+        let k = memory_key(m);
+        assert!(!keys.contains(&k), "{m:?} shares a key");
+        keys.push(k);
+    }
+    // What decisions do not read does not split the cache.
+    let logged = Memory {
+        dissolved: Some(date(2021, 1, 1)),
+        ..Memory::default()
+    };
+    assert_eq!(memory_key(&logged), memory_key(&base));
+}
+
+#[test]
+fn the_horizon_exercise_names_no_host_and_so_no_cancellation() {
+    let plan = plan();
+    let step = Step::Exercise { host: None };
+    let d = plan.decisions(&step, date(2021, 9, 15), &Memory::default());
+    assert_eq!(d.signs.len(), 4, "every engaged member decides");
+    let mut memory = Memory::default();
+    let mut rng = stream(1, 0);
+    let mut choose = |p: &[f64], rng: &mut rand_pcg::Pcg64| pick(p, uniform(rng));
+    let draw = play(&plan, &step, "", &d, &mut memory, &mut rng, &mut choose);
+    assert_eq!(draw.participated.len(), 4);
+    assert_eq!(draw.cancelled, None);
+}
