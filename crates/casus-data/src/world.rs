@@ -87,6 +87,7 @@ pub fn load_world(
         }
     }
     problems.extend(rep.problems);
+    let alliance_ids: Vec<String> = world.alliances.keys().cloned().collect();
     for (id, file, text) in alliance_files {
         let a = &world.alliances[&id];
         let mut rep = Reporter::new(file, text);
@@ -138,6 +139,15 @@ pub fn load_world(
         for o in &a.organs {
             for ab in &o.absent {
                 well_formed(&mut rep, &ab.state, "organ absence");
+            }
+        }
+        for r in &a.rivals {
+            if !alliance_ids.contains(r) || *r == a.id {
+                rep.at(
+                    0..0,
+                    format!("rivals names {r}, which is not another bundled alliance"),
+                    Some(format!("known alliances: {}", alliance_ids.join(", "))),
+                );
             }
         }
         for id in &a.other_deciding_organs {

@@ -253,6 +253,13 @@ pub struct Alliance {
     /// with them counts as exposure to this alliance's members.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub associated: Vec<String>,
+    /// The rival alliances whose members (and associated partners) are the
+    /// outside bloc a member weighs — its markets and its sanctions: NATO for the
+    /// CSTO, the CSTO and the Warsaw Pact for NATO. Named, not inferred: with many
+    /// alliances on one schema, "every other alliance" would make the United
+    /// States (in ANZUS and the Rio Treaty) an outsider to NATO. Empty: no rival bloc.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rivals: Vec<String>,
     pub instruments: Vec<Instrument>,
     pub provisions: Vec<Provision>,
     pub organs: Vec<Organ>,
