@@ -574,3 +574,38 @@ fn warsaw_pact_art_4_in_force_until_1991_and_albania_out_of_it() {
     assert!(a.is_member("DDR", date("1989-01-01")));
     assert!(!a.is_member("DDR", date("1990-12-01")));
 }
+
+#[test]
+fn nato_the_defence_planning_committee_sat_without_france_and_could_decide_in_2003() {
+    let w = world();
+    let a = alliance(&w, "NATO");
+    let on = date("2003-02-16");
+    let organs: Vec<&str> = a
+        .deciding_organs_on(on)
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(organs, vec!["NAC", "DPC"]);
+    let dpc = a.organ("DPC").unwrap();
+    assert!(!dpc.seats("FRA", on));
+    assert!(dpc.seats("BEL", on));
+    let organs: Vec<&str> = a
+        .deciding_organs_on(date("2011-01-01"))
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(organs, vec!["NAC"], "the DPC was abolished in 2010");
+}
+
+#[test]
+fn nato_forces_exist_from_their_creation() {
+    let w = world();
+    let a = alliance(&w, "NATO");
+    let ids = |d: &str| -> Vec<String> { a.forces_on(date(d)).map(|f| f.id.clone()).collect() };
+    assert!(
+        ids("2001-09-12").is_empty(),
+        "no NATO Response Force before 2003"
+    );
+    assert_eq!(ids("2010-01-01"), vec!["NRF"]);
+    assert_eq!(ids("2022-02-24"), vec!["NRF", "VJTF", "EFP"]);
+}
