@@ -68,6 +68,9 @@ fn world() -> World {
         leading_power: Some("AAA".into()),
         deciding_organ: "CSC".into(),
         associated: vec![],
+        rivals: vec![],
+        other_deciding_organs: vec![],
+        designated: vec![],
         instruments: vec![],
         provisions: vec![],
         organs: vec![Organ {
@@ -79,6 +82,10 @@ fn world() -> World {
             },
             decides: vec![],
             source: "test".into(),
+            established: None,
+            dissolved: None,
+            absent: vec![],
+            note: None,
         }],
         secretariat: Some(Secretariat {
             name: "secretariat".into(),
@@ -100,6 +107,7 @@ fn world() -> World {
                 suspended: vec![],
                 source: "test".into(),
                 note: None,
+                obligations_suspended_by: vec![],
             })
             .collect(),
         forces: vec![Force {
@@ -107,6 +115,7 @@ fn world() -> World {
             name: "rapid reaction force".into(),
             role: "rapid_reaction".into(),
             created: date(2009, 1, 1),
+            until: None,
             strength: Some(4_000.0),
             contingents: members
                 .iter()
