@@ -487,19 +487,11 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let c = casus_app::history::calibrate(world, &req, &line);
     line.finish();
     let c = c.map_err(app)?;
-    let command = format!(
-        "casus calibrate{} --evals {} --prior-sd {}{}",
-        a.params
-            .as_ref()
-            .map(|p| format!(" --params {}", p.display()))
-            .unwrap_or_default(),
-        a.evals,
-        a.prior_sd,
-        match hold_out {
-            Some(HoldOut::Alliance) => " --hold-out alliance",
-            _ => "",
-        }
-    );
+    // The exact command line, as typed (issue 19): every flag, in order.
+    let command = std::iter::once("casus".to_string())
+        .chain(std::env::args().skip(1).map(|a| shell_word(&a)))
+        .collect::<Vec<_>>()
+        .join(" ");
     let provenance = history::Provenance {
         command,
         priors: a
@@ -518,6 +510,20 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let mut report = history::calibration_text(&c);
     report.push_str(&format!("\nwrote {}\n", a.output.display()));
     emit(&report, None)
+}
+
+/// An argument as a shell would need it written: quoted when it holds
+/// anything but plain characters.
+fn shell_word(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
 }
 
 /// Today's date (UTC) from the system clock — the CLI is the edge that may read it.
