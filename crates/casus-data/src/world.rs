@@ -33,6 +33,16 @@ pub fn load_world(
     relations: (&str, &str),
     alliances: &[(&str, &str)],
 ) -> Result<World, LoadError> {
+    load_world_from(states, &[relations], alliances)
+}
+
+/// Build a world from named TOML texts, with any number of relations files (the
+/// bundled one and a user's, see [`crate::overlay`]); their relations are concatenated.
+pub fn load_world_from(
+    states: &[(&str, &str)],
+    relations: &[(&str, &str)],
+    alliances: &[(&str, &str)],
+) -> Result<World, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut world = World::default();
     for (file, text) in states {
@@ -52,16 +62,18 @@ pub fn load_world(
             Err(e) => problems.extend(e.0),
         }
     }
-    let (rfile, rtext) = relations;
+    // Each relation remembers the file it came from, for located cross-check errors.
     let mut spans = Vec::new();
-    match parse::<RelationsFile>(rfile, rtext) {
-        Ok(rf) => {
-            for r in rf.relations {
-                spans.push(r.span());
-                world.relations.push(r.into_inner());
+    for (i, (rfile, rtext)) in relations.iter().enumerate() {
+        match parse::<RelationsFile>(rfile, rtext) {
+            Ok(rf) => {
+                for r in rf.relations {
+                    spans.push((i, r.span()));
+                    world.relations.push(r.into_inner());
+                }
             }
+            Err(e) => problems.extend(e.0),
         }
-        Err(e) => problems.extend(e.0),
     }
     let mut alliance_files = Vec::new();
     for (file, text) in alliances {
@@ -74,8 +86,9 @@ pub fn load_world(
         }
     }
     // Cross-checks.
-    let mut rep = Reporter::new(rfile, rtext);
-    for (r, span) in world.relations.iter().zip(&spans) {
+    for (r, (i, span)) in world.relations.iter().zip(&spans) {
+        let (rfile, rtext) = relations[*i];
+        let mut rep = Reporter::new(rfile, rtext);
         for p in &r.parties {
             if !world.states.contains_key(p) {
                 rep.at(
@@ -85,8 +98,8 @@ pub fn load_world(
                 );
             }
         }
+        problems.extend(rep.problems);
     }
-    problems.extend(rep.problems);
     for (id, file, text) in alliance_files {
         let a = &world.alliances[&id];
         let mut rep = Reporter::new(file, text);
