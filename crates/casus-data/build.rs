@@ -65,6 +65,14 @@ fn main() {
         priors.display().to_string()
     )
     .unwrap();
+    let sources = data.join("sources.toml");
+    println!("cargo:rerun-if-changed={}", sources.display());
+    writeln!(
+        out,
+        "pub const SOURCES: (&str, &str) = (\"data/sources.toml\", include_str!({:?}));",
+        sources.display().to_string()
+    )
+    .unwrap();
     let params = data.join("parameters.toml");
     println!("cargo:rerun-if-changed={}", params.display());
     if params.exists() {

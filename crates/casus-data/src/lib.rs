@@ -10,6 +10,7 @@ pub mod error;
 pub mod overlay;
 pub mod params;
 pub mod scenario;
+pub mod sources;
 pub mod world;
 
 pub use error::{LoadError, Problem};
