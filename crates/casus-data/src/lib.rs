@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod error;
+pub mod non_state;
 pub mod overlay;
 pub mod params;
 pub mod scenario;

@@ -7,6 +7,7 @@
 //! DIR/states/*.toml      one state per file, same format as data/states/
 //! DIR/relations.toml     [[relations]], same format as data/relations.toml
 //! DIR/alliances/*.toml   one alliance per file, same format as data/alliances/
+//! DIR/non-state.toml     [[non_state]], same format as data/non-state.toml
 //! ```
 //!
 //! A user state with the code of a bundled state replaces it, a user alliance with
@@ -17,6 +18,7 @@
 //! file gets the same located error, naming the user's file, line and column.
 
 use crate::error::{LoadError, Problem};
+use crate::non_state::{NonState, bundled_non_state, parse_non_state};
 use crate::world::load_world_from;
 use crate::{embedded, stem};
 use casus_model::scenario::World;
@@ -30,6 +32,9 @@ pub struct Overlaid {
     /// One line per bundled item the overlay replaced, e.g.
     /// "state GBR: ./w/states/GBR.toml replaces data/states/GBR.toml".
     pub notes: Vec<String>,
+    /// The non-state parties: the bundled registry, with the user's entries added
+    /// (a user entry with a bundled id replaces it, with a note).
+    pub non_state: Vec<NonState>,
 }
 
 /// The bundled world with the states, relations and alliances of `dir` layered over it.
@@ -52,6 +57,12 @@ pub fn load_overlay(dir: &Path) -> Result<Overlaid, LoadError> {
     let rel_path = dir.join("relations.toml");
     let user_relations = if rel_path.exists() {
         read(&rel_path, &mut problems).map(|t| (display(&rel_path), t))
+    } else {
+        None
+    };
+    let ns_path = dir.join("non-state.toml");
+    let user_non_state = if ns_path.exists() {
+        read(&ns_path, &mut problems).map(|t| (display(&ns_path), t))
     } else {
         None
     };
@@ -101,8 +112,37 @@ pub fn load_overlay(dir: &Path) -> Result<Overlaid, LoadError> {
     if let Some((f, t)) = &user_relations {
         relations.push((f.as_str(), t.as_str()));
     }
-    let world = load_world_from(&states, &relations, &alliances)?;
-    Ok(Overlaid { world, notes })
+    let world = load_world_from(&states, &relations, &alliances);
+    let mut non_state = bundled_non_state()?;
+    let user_ns = user_non_state
+        .as_ref()
+        .map(|(f, t)| parse_non_state(f, t))
+        .transpose();
+    let (world, user_ns) = match (world, user_ns) {
+        (Ok(w), Ok(u)) => (w, u.unwrap_or_default()),
+        (Err(mut a), Err(b)) => {
+            a.0.extend(b.0);
+            return Err(a);
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    for p in user_ns {
+        if let Some(i) = non_state.iter().position(|b| b.id == p.id) {
+            notes.push(format!(
+                "non-state party {}: {} replaces data/non-state.toml",
+                p.id,
+                display(&ns_path)
+            ));
+            non_state[i] = p;
+        } else {
+            non_state.push(p);
+        }
+    }
+    Ok(Overlaid {
+        world,
+        notes,
+        non_state,
+    })
 }
 
 /// The last user file (by sorted name) that defines `key`: with two user files for

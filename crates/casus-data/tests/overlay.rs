@@ -198,3 +198,21 @@ fn every_bundled_state_file_is_named_by_its_code() {
         );
     }
 }
+
+#[test]
+fn user_non_state_parties_are_added_to_the_registry() {
+    let ns = "[[non_state]]\nid = \"RPF\"\nname = \"Ruritanian People's Front\"\nkind = \"militia\"\nsources = [\"user source\"]\n";
+    let dir = world_dir("non-state", &[("non-state.toml", ns)]);
+    let o = load_overlay(&dir).unwrap();
+    let bundled = casus_data::non_state::bundled_non_state().unwrap();
+    assert_eq!(o.non_state.len(), bundled.len() + 1);
+    assert!(casus_data::non_state::resolve(&o.non_state, "RPF").is_some());
+    let bad = ns.replace("militia", "gang");
+    let dir = world_dir("non-state-bad", &[("non-state.toml", &bad)]);
+    let err = load_overlay(&dir).unwrap_err();
+    assert_eq!(
+        err.0[0].file,
+        dir.join("non-state.toml").display().to_string()
+    );
+    assert_eq!(err.0[0].line, 4, "{err}");
+}
