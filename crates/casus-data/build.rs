@@ -65,6 +65,22 @@ fn main() {
         priors.display().to_string()
     )
     .unwrap();
+    let non_state = data.join("non-state.toml");
+    println!("cargo:rerun-if-changed={}", non_state.display());
+    writeln!(
+        out,
+        "pub const NON_STATE: (&str, &str) = (\"data/non-state.toml\", include_str!({:?}));",
+        non_state.display().to_string()
+    )
+    .unwrap();
+    let sources = data.join("sources.toml");
+    println!("cargo:rerun-if-changed={}", sources.display());
+    writeln!(
+        out,
+        "pub const SOURCES: (&str, &str) = (\"data/sources.toml\", include_str!({:?}));",
+        sources.display().to_string()
+    )
+    .unwrap();
     let params = data.join("parameters.toml");
     println!("cargo:rerun-if-changed={}", params.display());
     if params.exists() {

@@ -516,8 +516,7 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
 /// anything but plain characters.
 fn shell_word(a: &str) -> String {
     let plain = !a.is_empty()
-        && a
-            .chars()
+        && a.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
     if plain {
         a.to_string()

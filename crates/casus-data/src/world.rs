@@ -46,6 +46,16 @@ pub fn load_world(
     relations: (&str, &str),
     alliances: &[(&str, &str)],
 ) -> Result<World, LoadError> {
+    load_world_from(states, &[relations], alliances)
+}
+
+/// Build a world from named TOML texts, with any number of relations files (the
+/// bundled one and a user's, see [`crate::overlay`]); their relations are concatenated.
+pub fn load_world_from(
+    states: &[(&str, &str)],
+    relations: &[(&str, &str)],
+    alliances: &[(&str, &str)],
+) -> Result<World, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut world = World::default();
     for (file, text) in states {
@@ -65,7 +75,7 @@ pub fn load_world(
             Err(e) => problems.extend(e.0),
         }
     }
-    let (rfile, rtext) = relations;
+    // Each relation remembers the file it came from, for located cross-check errors.
     let mut spans = Vec::new();
     let relations_check = |rep: &mut Reporter, loc: &Locator, rf: &RelationsFile| {
         for (i, r) in rf.relations.iter().enumerate() {
@@ -77,14 +87,16 @@ pub fn load_world(
             );
         }
     };
-    match parse::<RelationsFile>(rfile, rtext, doc::RELATIONS, relations_check) {
-        Ok(rf) => {
-            for r in rf.relations {
-                spans.push(r.span());
-                world.relations.push(r.into_inner());
+    for (i, (rfile, rtext)) in relations.iter().enumerate() {
+        match parse::<RelationsFile>(rfile, rtext, doc::RELATIONS, relations_check) {
+            Ok(rf) => {
+                for r in rf.relations {
+                    spans.push((i, r.span()));
+                    world.relations.push(r.into_inner());
+                }
             }
+            Err(e) => problems.extend(e.0),
         }
-        Err(e) => problems.extend(e.0),
     }
     let mut alliance_files = Vec::new();
     for (file, text) in alliances {
@@ -97,8 +109,9 @@ pub fn load_world(
         }
     }
     // Cross-checks.
-    let mut rep = Reporter::new(rfile, rtext);
-    for (r, span) in world.relations.iter().zip(&spans) {
+    for (r, (i, span)) in world.relations.iter().zip(&spans) {
+        let (rfile, rtext) = relations[*i];
+        let mut rep = Reporter::new(rfile, rtext);
         for p in &r.parties {
             if !world.states.contains_key(p) {
                 rep.at(
@@ -108,8 +121,8 @@ pub fn load_world(
                 );
             }
         }
+        problems.extend(rep.problems);
     }
-    problems.extend(rep.problems);
     let alliance_ids: Vec<String> = world.alliances.keys().cloned().collect();
     for (id, file, text) in alliance_files {
         let a = &world.alliances[&id];

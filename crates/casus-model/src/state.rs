@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 /// An ISO 3166-1 alpha-3 code ("ARM", "RUS"); validated against the state list on load.
 pub type StateCode = String;
 
-/// Broad geographic region: used for shared-threat and proximity terms.
+/// Broad geographic region: used for shared-threat and proximity terms and for
+/// treaty areas. Coarse on purpose: southern Europe counts as `western_europe`,
+/// the Baltic and Nordic states as `northern_europe`, the Balkans as
+/// `eastern_europe`, so that the NATO treaty area (Art. 6) covers every member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Region {
@@ -23,6 +26,18 @@ pub enum Region {
     NorthernEurope,
     NorthAmerica,
     MiddleEast,
+    /// Mexico is `north_america`; the isthmus from Guatemala to Panama, and Belize.
+    CentralAmerica,
+    Caribbean,
+    SouthAmerica,
+    NorthAfrica,
+    WestAfrica,
+    CentralAfrica,
+    EastAfrica,
+    SouthernAfrica,
+    SouthAsia,
+    SoutheastAsia,
+    Oceania,
 }
 
 /// A state with its dated attributes.
