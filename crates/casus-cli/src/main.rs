@@ -25,6 +25,10 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "casus", version, about, long_about = None)]
 struct Cli {
+    /// A directory of your own states/*.toml, relations.toml and alliances/*.toml,
+    /// layered over the bundled data (same code or id: yours replaces it).
+    #[arg(long, global = true, value_name = "DIR")]
+    world: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -312,14 +316,24 @@ const MAX_RUNS: u64 = 1_000_000_000;
 const MAX_THREADS: usize = 256;
 
 fn execute(cli: Cli) -> Result<()> {
-    let world = bundled_world().map_err(input::InvalidInput)?;
+    let (world, notes) = match &cli.world {
+        Some(dir) => {
+            let o = casus_data::load_overlay(dir).map_err(input::InvalidInput)?;
+            (o.world, o.notes)
+        }
+        None => (bundled_world().map_err(input::InvalidInput)?, Vec::new()),
+    };
     match cli.command {
         Command::List => {
             let on = casus_model::Date::new(2026, 1, 1).expect("valid date");
-            emit(
-                &report::catalogue_text(&casus_app::catalogue::list(&world, on)),
-                None,
-            )
+            let mut text = report::catalogue_text(&casus_app::catalogue::list(&world, on));
+            if !notes.is_empty() {
+                text.push_str("overlay:\n");
+                for n in &notes {
+                    text.push_str(&format!("  {n}\n"));
+                }
+            }
+            emit(&text, None)
         }
         Command::Check { scenario } => {
             let sc = input::load_scenario(&scenario, &world)?;

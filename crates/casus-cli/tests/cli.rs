@@ -266,3 +266,45 @@ fn holding_out_by_alliance_with_one_alliance_is_refused_with_a_reason() {
     }
     assert!(!out.exists(), "nothing written when the request is refused");
 }
+
+#[test]
+fn world_flag_layers_a_users_states_over_the_bundled_data() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.join("w/states")).unwrap();
+    std::fs::write(
+        dir.join("w/states/XRU.toml"),
+        "code = \"XRU\"\nname = \"Ruritania\"\nregion = \"eastern_europe\"\n",
+    )
+    .unwrap();
+    let sc = dir.join("ruritania.toml");
+    std::fs::write(
+        &sc,
+        "format = 1\nid = \"ruritania-2022\"\ntitle = \"t\"\nalliance = \"CSTO\"\nseed = 1\n\
+         [[events]]\nid = \"attack\"\ndate = 2022-09-13\nkind = \"external_aggression\"\n\
+         aggressor = \"XRU\"\ntarget = \"ARM\"\nreach = \"regional\"\ncasualties = 10\ntitle = \"t\"\n",
+    )
+    .unwrap();
+    let sc = sc.to_str().unwrap();
+    // Without the overlay the state is unknown, a located error ...
+    let o = casus(&["check", sc]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("XRU"));
+    // ... with it the scenario runs, and `list` shows the user's state.
+    let w = dir.join("w");
+    let w = w.to_str().unwrap();
+    let o = casus(&["--world", w, "run", sc]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = casus(&["list", "--world", w]);
+    assert!(stdout(&o).contains("XRU  Ruritania"), "{}", stdout(&o));
+    // A bad figure in the user's file is located there.
+    std::fs::write(
+        dir.join("w/states/XRU.toml"),
+        "code = \"XRU\"\nname = \"Ruritania\"\nregion = \"eastern_europe\"\n\
+         [[active_personnel]]\nyear = 2020\nvalue = -5\nsource = \"x\"\n",
+    )
+    .unwrap();
+    let o = casus(&["--world", w, "run", sc]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("XRU.toml:6:"), "{err}");
+}
