@@ -87,44 +87,76 @@ pub fn load_world(
         }
     }
     problems.extend(rep.problems);
+    let alliance_ids: Vec<String> = world.alliances.keys().cloned().collect();
     for (id, file, text) in alliance_files {
         let a = &world.alliances[&id];
         let mut rep = Reporter::new(file, text);
-        let unknown = |rep: &mut Reporter, code: &str, what: &str| {
-            if !world.states.contains_key(code) {
+        // Every state an alliance names must be a well-formed ISO 3166-1 alpha-3
+        // code, but it need not have a state file: NATO's 32 members, the Warsaw
+        // Pact's USSR or the Peninsula Shield's contingents are listed for the
+        // schema's sake, and the model reads figures only for the states it has
+        // (a scenario naming a state still needs its file).
+        let well_formed = |rep: &mut Reporter, code: &str, what: &str| {
+            if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
                 let at = text.find(&format!("\"{code}\"")).unwrap_or(0);
                 rep.at(
                     at..at,
-                    format!("{what} names unknown state {code}"),
+                    format!("{what} names `{code}`, which is not an ISO 3166-1 alpha-3 code"),
                     Some(known_states(&world)),
                 );
             }
         };
-        // Members need not all have state data (NATO's 32 are listed for the
-        // schema's sake; the model reads figures only for the states it has), but
-        // their codes must be well-formed ISO 3166-1 alpha-3.
         for m in &a.members {
-            if m.state.len() != 3 || !m.state.chars().all(|c| c.is_ascii_uppercase()) {
-                let at = text.find(&format!("\"{}\"", m.state)).unwrap_or(0);
+            well_formed(&mut rep, &m.state, "membership");
+            for s in &m.obligations_suspended_by {
+                well_formed(&mut rep, &s.by, "a bilateral suspension");
+            }
+        }
+        for c in &a.chairs {
+            well_formed(&mut rep, &c.state, "chair");
+        }
+        if let Some(l) = &a.leading_power {
+            well_formed(&mut rep, l, "leading_power");
+        }
+        for f in &a.forces {
+            for c in &f.contingents {
+                well_formed(&mut rep, &c.state, "force contingent");
+            }
+        }
+        for d in &a.designated {
+            well_formed(&mut rep, &d.state, "designation");
+            if a.provision(&d.provision).is_none() {
                 rep.at(
-                    at..at,
+                    0..0,
                     format!(
-                        "membership names `{}`, which is not an ISO 3166-1 alpha-3 code",
-                        m.state
+                        "designation of {} names unknown provision {}",
+                        d.state, d.provision
                     ),
                     None,
                 );
             }
         }
-        for c in &a.chairs {
-            unknown(&mut rep, &c.state, "chair");
+        for o in &a.organs {
+            for ab in &o.absent {
+                well_formed(&mut rep, &ab.state, "organ absence");
+            }
         }
-        if let Some(l) = &a.leading_power {
-            unknown(&mut rep, l, "leading_power");
+        for r in &a.rivals {
+            if !alliance_ids.contains(r) || *r == a.id {
+                rep.at(
+                    0..0,
+                    format!("rivals names {r}, which is not another bundled alliance"),
+                    Some(format!("known alliances: {}", alliance_ids.join(", "))),
+                );
+            }
         }
-        for f in &a.forces {
-            for c in &f.contingents {
-                unknown(&mut rep, &c.state, "force contingent");
+        for id in &a.other_deciding_organs {
+            if a.organ(id).is_none() {
+                rep.at(
+                    0..0,
+                    format!("other_deciding_organs names {id}, which is not among the organs"),
+                    None,
+                );
             }
         }
         if a.organ(&a.deciding_organ).is_none() {

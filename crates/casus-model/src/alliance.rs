@@ -52,6 +52,46 @@ pub struct Organ {
     #[serde(default)]
     pub decides: Vec<String>,
     pub source: String,
+    /// When the organ was set up, if later than the alliance (SADC's Organ, 2001).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub established: Option<Date>,
+    /// When the organ ceased to exist (NATO's Defence Planning Committee, 2010;
+    /// the SEATO Council, 1977).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dissolved: Option<Date>,
+    /// Members that do not sit in this organ in a period: France did not take
+    /// part in NATO's Defence Planning Committee from 1966, which is how the DPC
+    /// could decide on Turkey's defence in Feb 2003 when France objected in the NAC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<Absence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A member that does not sit in an organ during a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Absence {
+    pub state: StateCode,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    pub source: String,
+}
+
+impl Organ {
+    /// Whether the organ exists on `date`.
+    pub fn exists_on(&self, date: Date) -> bool {
+        self.established.is_none_or(|e| e <= date) && self.dissolved.is_none_or(|d| date < d)
+    }
+
+    /// Whether `state` (a member) sits in this organ on `date`.
+    pub fn seats(&self, state: &str, date: Date) -> bool {
+        !self
+            .absent
+            .iter()
+            .any(|a| a.state == state && a.from <= date && a.until.is_none_or(|u| date < u))
+    }
 }
 
 /// A state's membership: joined, and where applicable left or suspended.
@@ -65,6 +105,42 @@ pub struct Membership {
     /// Periods of suspension (participation suspended by the council).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspended: Vec<Period>,
+    pub source: String,
+    /// Another member's suspension of its obligations towards this one: the
+    /// United States "ending its security obligations to New Zealand under the
+    /// ANZUS treaty pending adequate corrective measures" (11 Aug 1986), while
+    /// Australia's obligations to New Zealand continued. Unlike `suspended`, the
+    /// member keeps its seat and its obligations to the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub obligations_suspended_by: Vec<BilateralSuspension>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One member's suspension of its obligations towards another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BilateralSuspension {
+    /// The member that suspends its obligations.
+    pub by: StateCode,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+    pub source: String,
+}
+
+/// A state or territory outside the membership that a provision covers: the
+/// SEATO Protocol designated Cambodia, Laos and "the free territory under the
+/// jurisdiction of the State of Vietnam" for the purposes of Art. IV.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Designation {
+    pub state: StateCode,
+    /// The provision whose protection extends to it.
+    pub provision: String,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
     pub source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -139,6 +215,9 @@ pub struct Force {
     /// What it is for: "peacekeeping", "rapid_reaction", "regional".
     pub role: String,
     pub created: Date,
+    /// When the force was disbanded or the mission ended, if it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
     /// Total strength where a source gives one (it may differ from the pledges' sum).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<f64>,
@@ -162,10 +241,25 @@ pub struct Alliance {
     pub leading_power: Option<StateCode>,
     /// The organ that decides on the use of collective forces.
     pub deciding_organ: String,
+    /// Other organs in which the same decision may be taken: NATO's Defence
+    /// Planning Committee (without France, Feb 2003), ECOWAS's Authority of Heads
+    /// of State beside the Mediation and Security Council it delegates to, the
+    /// OAS Council acting provisionally as the Rio Treaty's Organ of Consultation.
+    /// Recorded for the treaty and for reports; the council model decides in
+    /// `deciding_organ`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_deciding_organs: Vec<String>,
     /// Non-state trade partners that move with this alliance ("EU" for NATO): trade
     /// with them counts as exposure to this alliance's members.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub associated: Vec<String>,
+    /// The rival alliances whose members (and associated partners) are the
+    /// outside bloc a member weighs — its markets and its sanctions: NATO for the
+    /// CSTO, the CSTO and the Warsaw Pact for NATO. Named, not inferred: with many
+    /// alliances on one schema, "every other alliance" would make the United
+    /// States (in ANZUS and the Rio Treaty) an outsider to NATO. Empty: no rival bloc.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rivals: Vec<String>,
     pub instruments: Vec<Instrument>,
     pub provisions: Vec<Provision>,
     pub organs: Vec<Organ>,
@@ -175,6 +269,9 @@ pub struct Alliance {
     #[serde(default)]
     pub chairs: Vec<Chair>,
     pub members: Vec<Membership>,
+    /// Non-members a provision covers (SEATO's Protocol states).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub designated: Vec<Designation>,
     #[serde(default)]
     pub forces: Vec<Force>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,6 +329,44 @@ impl Alliance {
 
     pub fn provision(&self, id: &str) -> Option<&Provision> {
         self.provisions.iter().find(|p| p.id == id)
+    }
+
+    /// Whether `by` owes `to` its treaty obligations on `date`: both members, and
+    /// no bilateral suspension by `by` of its obligations to `to` in force.
+    pub fn owes(&self, by: &str, to: &str, date: Date) -> bool {
+        self.is_member(by, date)
+            && self.is_member(to, date)
+            && !self.members.iter().any(|m| {
+                m.state == to
+                    && m.obligations_suspended_by
+                        .iter()
+                        .any(|s| s.by == by && s.from <= date && s.until.is_none_or(|u| date < u))
+            })
+    }
+
+    /// The non-members a provision covers on `date`.
+    pub fn designated_on(&self, date: Date) -> Vec<&Designation> {
+        self.designated
+            .iter()
+            .filter(|d| d.from <= date && d.until.is_none_or(|u| date < u))
+            .collect()
+    }
+
+    /// The forces in existence on `date` (created, not yet disbanded).
+    pub fn forces_on(&self, date: Date) -> impl Iterator<Item = &Force> {
+        self.forces
+            .iter()
+            .filter(move |f| f.created <= date && f.until.is_none_or(|u| date < u))
+    }
+
+    /// The organs in which a decision on collective forces may be taken on `date`:
+    /// the deciding organ first, then the others that exist on that date.
+    pub fn deciding_organs_on(&self, date: Date) -> Vec<&Organ> {
+        std::iter::once(&self.deciding_organ)
+            .chain(self.other_deciding_organs.iter())
+            .filter_map(|id| self.organ(id))
+            .filter(|o| o.exists_on(date))
+            .collect()
     }
 
     /// The pledged contingent of `state` to the forces with role `role`, latest pledge.

@@ -352,13 +352,13 @@ impl<'a> Facts<'a> {
         (a + b + t) / 3.0
     }
 
-    /// Members of other alliances in the world (and their associated partners):
-    /// the outside bloc whose sanctions and markets a member weighs.
+    /// Members of the rival alliances (and their associated partners): the
+    /// outside bloc whose sanctions and markets a member weighs (`Alliance::rivals`).
     fn outside(&self, partner: &str) -> bool {
-        self.world
-            .alliances
-            .values()
-            .filter(|a| a.id != self.alliance.id)
+        self.alliance
+            .rivals
+            .iter()
+            .filter_map(|id| self.world.alliances.get(id))
             .any(|a| a.associated.iter().any(|x| x == partner) || a.is_member(partner, self.date))
     }
 

@@ -91,8 +91,17 @@ pub enum Rule {
         #[serde(default)]
         report_to_unsc: bool,
     },
-    /// The treaty area: members' territory in these regions.
-    TreatyArea { regions: Vec<Region> },
+    /// The treaty area: members' territory in these regions, or in the states
+    /// listed by code. The list lets an area be written without the states'
+    /// data files and without a region of its own (SEATO Art. VIII's "entire
+    /// territories of the Asian Parties", the Rio Treaty's Art. 4 region, ANZUS's
+    /// "Pacific Area"); a state is inside if its code is listed or its region is.
+    TreatyArea {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        regions: Vec<Region>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        states: Vec<StateCode>,
+    },
     /// Collective assistance starts only on the affected member's official request.
     AssistanceOnRequest,
     /// The organ that decides on the use of collective forces.
@@ -593,13 +602,20 @@ fn region_in_area(ctx: &Ctx, area: Option<&str>, territory: &str) -> Result<(), 
     let Some(area_p) = ctx.alliance.provision(area_id) else {
         return Err(format!("the treaty area provision {area_id} is missing"));
     };
-    let Rule::TreatyArea { regions } = &area_p.rule else {
+    let Rule::TreatyArea { regions, states } = &area_p.rule else {
         return Err(format!("{area_id} does not define a treaty area"));
     };
+    if states.iter().any(|s| s == territory) {
+        return Ok(());
+    }
     match ctx.states.get(territory).map(|s| s.region) {
         Some(r) if regions.contains(&r) => Ok(()),
         Some(r) => Err(format!(
             "the territory of {territory} ({r:?}) lies outside the treaty area defined by {}",
+            area_p.article
+        )),
+        None if !states.is_empty() => Err(format!(
+            "the territory of {territory} is not among the territories named by {}",
             area_p.article
         )),
         None => Err(format!("the region of {territory} is unknown")),
