@@ -609,3 +609,37 @@ fn nato_forces_exist_from_their_creation() {
     assert_eq!(ids("2010-01-01"), vec!["NRF"]);
     assert_eq!(ids("2022-02-24"), vec!["NRF", "VJTF", "EFP"]);
 }
+
+#[test]
+fn sadc_a_conflict_between_two_parties_is_for_peaceful_settlement() {
+    let w = world();
+    let d = det(
+        &w,
+        "SADC",
+        "2010-01-01",
+        &attack(Some("ZWE"), None, "MOZ"),
+        None,
+    );
+    assert_eq!(
+        outcome(&d, "MDP-6"),
+        Outcome::OverriddenBy {
+            provision: "MDP-3".into()
+        }
+    );
+    assert!(!d.casus_foederis);
+}
+
+#[test]
+fn a_rival_alliance_that_does_not_exist_is_a_located_load_error() {
+    use casus_data::embedded::{ALLIANCES, RELATIONS, STATES};
+    let texts: Vec<(&str, String)> = ALLIANCES
+        .iter()
+        .map(|(f, t)| (*f, t.replace("rivals = [\"NATO\"]", "rivals = [\"NOPE\"]")))
+        .collect();
+    let refs: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+    let err = casus_data::world::load_world(STATES, RELATIONS, &refs)
+        .expect_err("an unknown rival is refused");
+    let text = err.to_string();
+    assert!(text.contains("rivals names NOPE"), "{text}");
+    assert!(text.contains("data/alliances/csto.toml"), "{text}");
+}
