@@ -260,21 +260,46 @@ pub fn calibrate(
     watch(total, progress, |done| {
         pool.install(|| {
             let refs: Vec<&Case> = cases.iter().collect();
-            let (fitted, objective) = fit(world, &refs, prior, sd, prior, req.evals);
-            done.fetch_add(1, Ordering::Relaxed);
+            let full = || {
+                let r = fit(world, &refs, prior, sd, prior, req.evals);
+                done.fetch_add(1, Ordering::Relaxed);
+                r
+            };
+            let ((fitted, objective), held_out) = match (req.hold_out, &groups) {
+                // Held-out alliances are refitted from the prior, not from the
+                // full fit: a start that has seen the held-out alliance's cases
+                // would leak them into its score. With no warm start to build
+                // on, each refit gets the full fit's evaluations, and the refits
+                // run beside the full fit.
+                (Some(HoldOut::Alliance), Some(groups)) => {
+                    let (f, h) = rayon::join(full, || {
+                        hold_out(
+                            world,
+                            cases,
+                            groups,
+                            HoldOut::Alliance,
+                            (prior, sd, prior, req.evals),
+                            done,
+                        )
+                    });
+                    (f, Some(h?))
+                }
+                (Some(by), Some(groups)) => {
+                    let f = full();
+                    let h = hold_out(
+                        world,
+                        cases,
+                        groups,
+                        by,
+                        (prior, sd, &f.0, req.evals / 3),
+                        done,
+                    )?;
+                    (f, Some(h))
+                }
+                _ => (full(), None),
+            };
             let before = score_cases(world, cases, prior).map_err(Error::Model)?;
             let after = score_cases(world, cases, &fitted).map_err(Error::Model)?;
-            let held_out = match (req.hold_out, &groups) {
-                (Some(by), Some(groups)) => Some(hold_out(
-                    world,
-                    cases,
-                    groups,
-                    by,
-                    (prior, sd, &fitted, req.evals / 3),
-                    done,
-                )?),
-                _ => None,
-            };
             Ok(Calibration {
                 fitted,
                 objective,
@@ -287,8 +312,9 @@ pub fn calibrate(
     })
 }
 
-/// For each group, fit on the other groups (warm-started at the full fit, the
-/// prior's centre unchanged) and predict the group. Predictions come back in
+/// For each group, fit on the other groups from `start` (the full fit for
+/// leave-one-case-out, the prior for leave-one-alliance-out; the prior's
+/// centre unchanged) and predict the group. Predictions come back in
 /// case order, so leave-one-case-out is exactly the model's `leave_one_out`.
 fn hold_out(
     world: &World,

@@ -184,7 +184,8 @@ struct CalibrateArgs {
     /// default path would silently replace a parameter file.
     #[arg(long, short)]
     output: PathBuf,
-    /// Objective evaluations for the full fit (held-out refits get a third).
+    /// Objective evaluations for the full fit (held-out cases' refits get a third,
+    /// held-out alliances' refits as many, from the prior).
     #[arg(long, default_value_t = 6000)]
     evals: usize,
     /// The date written into the provenance (default: today).
