@@ -264,6 +264,23 @@ pub(crate) fn resume(c: &Checkpoint, now: &Fingerprint, groups: &[String]) -> Re
     Ok(Done { full, refits })
 }
 
+/// Whether `req.resume` can resume `req` in `world` (what
+/// [`crate::history::calibrate_checkpointed`] checks first): the number of fits
+/// it skips, or why it is refused. For a front end that says "resuming" only
+/// when it will.
+pub fn resumable(world: &World, req: &CalibrateRequest) -> Result<usize, Error> {
+    let Some(c) = &req.resume else {
+        return Ok(0);
+    };
+    let groups = match req.hold_out {
+        Some(by) => crate::history::groups(&req.cases, by)?,
+        None => Vec::new(),
+    };
+    let names: Vec<String> = groups.into_iter().map(|(g, _)| g).collect();
+    resume(c, &Fingerprint::of(world, req), &names)?;
+    Ok(c.fits())
+}
+
 /// The running checkpoint: records each finished fit and tells the sink.
 pub(crate) struct Recorder<'a> {
     state: Mutex<(Checkpoint, Option<String>)>,
