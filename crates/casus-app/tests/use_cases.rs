@@ -524,6 +524,24 @@ fn a_calibration_resumed_from_any_checkpoint_returns_what_an_uninterrupted_one_r
         "only the two refits left"
     );
     assert_eq!(progress.last(), (4, 4), "resumed fits count as done");
+    // Refits done before the full fit (an order where they run beside it):
+    // only the full fit is done again.
+    let mut refits_only = kept.last().unwrap().clone();
+    refits_only.full = None;
+    let full_only = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let r = CalibrateRequest {
+        resume: Some(refits_only),
+        ..req.clone()
+    };
+    assert_eq!(
+        calibrate_checkpointed(&w, &r, &Silent, &full_only).unwrap(),
+        whole
+    );
+    let heard = full_only.all.into_inner().unwrap();
+    assert_eq!((heard.len(), heard[0].fits()), (1, 4));
     // Every checkpoint of the uninterrupted run resumes to the same result.
     for c in kept {
         let r = CalibrateRequest {

@@ -603,3 +603,76 @@ pub fn anchors_text(a: &AnchorsSummary) -> String {
     );
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casus_app::checkpoint::{Fingerprint, FullFit};
+
+    #[test]
+    fn a_checkpoint_keeps_every_number_bit_for_bit_through_its_file() {
+        let awkward = [
+            0.1 + 0.2,
+            1.0 / 3.0,
+            -0.0,
+            5e-324,
+            1e-300,
+            1e300,
+            f64::MAX,
+            -2.5,
+            20.577511743697542,
+        ];
+        let values = |k: &str| -> casus_app::checkpoint::Values {
+            awkward
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{k}{i}"), *x))
+                .collect()
+        };
+        let c = Checkpoint {
+            format: casus_app::checkpoint::FORMAT,
+            inputs: Fingerprint {
+                cases: vec!["a-2022".into(), "b 1999".into()],
+                cases_digest: "00".into(),
+                world_digest: "11".into(),
+                evals: 40,
+                prior_sd: 0.1 + 0.2,
+                hold_out: Some(casus_app::history::HoldOut::Alliance),
+                prior: values("p"),
+            },
+            full: Some(FullFit {
+                objective: 1.0 / 3.0,
+                fitted: values("f"),
+            }),
+            refits: [
+                ("CSTO".to_string(), values("r")),
+                ("x.y".into(), values("s")),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let back: Checkpoint = toml::from_str(&toml::to_string(&c).unwrap()).unwrap();
+        let bits = |c: &Checkpoint| -> Vec<u64> {
+            let f = c.full.as_ref().unwrap();
+            std::iter::once(c.inputs.prior_sd)
+                .chain(std::iter::once(f.objective))
+                .chain(c.inputs.prior.values().copied())
+                .chain(f.fitted.values().copied())
+                .chain(c.refits.values().flat_map(|v| v.values().copied()))
+                .map(f64::to_bits)
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&c));
+        assert_eq!(back.refits.keys().collect::<Vec<_>>(), ["CSTO", "x.y"]);
+        assert_eq!(back.inputs.cases, c.inputs.cases);
+    }
+
+    #[test]
+    fn the_checkpoint_lies_beside_the_output_and_standard_output_has_none() {
+        assert_eq!(
+            checkpoint_path(Path::new("out/p.toml")),
+            Some(PathBuf::from("out/p.toml.checkpoint.toml"))
+        );
+        assert_eq!(checkpoint_path(Path::new("-")), None);
+    }
+}
