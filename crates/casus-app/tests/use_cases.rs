@@ -619,3 +619,51 @@ fn a_checkpoint_of_other_inputs_is_refused_before_any_fit() {
     });
     assert!(group.contains("`no-such-case`"), "{group}");
 }
+
+#[test]
+fn a_calibration_held_out_by_alliance_resumes_from_whichever_fits_finished_first() {
+    // A twin of the CSTO, so that three cases make two alliances.
+    let mut w = world();
+    let mut twin = w.alliances["CSTO"].clone();
+    twin.id = "TWIN".into();
+    w.alliances.insert("TWIN".into(), twin);
+    let mut cs = csto_cases(&w, 3);
+    cs[1].scenario.alliance = "TWIN".into();
+    let req = CalibrateRequest {
+        cases: cs,
+        prior: params(),
+        prior_sd: PriorSd::default(),
+        evals: 30,
+        hold_out: Some(HoldOut::Alliance),
+        threads: threads(2),
+        resume: None,
+    };
+    let all = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let whole = calibrate_checkpointed(&w, &req, &Silent, &all).unwrap();
+    let kept = all.all.into_inner().unwrap();
+    assert_eq!(kept.len(), 3, "the full fit and two refits");
+    for stop in 1..=2 {
+        let some = Keep {
+            all: Mutex::new(Vec::new()),
+            stop,
+        };
+        assert!(matches!(
+            calibrate_checkpointed(&w, &req, &Silent, &some),
+            Err(Error::Stopped(_))
+        ));
+        let last = some.all.into_inner().unwrap().pop().unwrap();
+        assert_eq!(last.fits(), stop);
+        let r = CalibrateRequest {
+            resume: Some(last),
+            ..req.clone()
+        };
+        assert_eq!(
+            calibrate(&w, &r, &Silent).unwrap(),
+            whole,
+            "stopped after {stop}"
+        );
+    }
+}
