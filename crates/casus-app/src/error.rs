@@ -24,6 +24,10 @@ pub enum Error {
     /// A model computation refused its input (a case the model cannot predict).
     #[error("{0}")]
     Model(String),
+    /// The front end asked a long use case to stop (its checkpoint sink
+    /// returned an error); the finished work is in the last checkpoint.
+    #[error("{0}")]
+    Stopped(String),
 }
 
 impl From<LoadError> for Error {

@@ -4,6 +4,7 @@
 //! alone (leave-one-case-out), or every case of one alliance at a time
 //! (leave-one-alliance-out: fit on the other alliances, score the held-out one).
 
+use crate::checkpoint::{Checkpoint, Checkpoints, Fingerprint, NoCheckpoints, Recorder};
 use crate::progress::watch;
 use crate::{Error, Progress, Threads};
 use casus_model::calibration::{
@@ -13,12 +14,12 @@ use casus_model::calibration::{
 use casus_model::dynamics::Outcome;
 use casus_model::params::Params;
 use casus_model::scenario::World;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How cases are held out of the fit that predicts them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HoldOut {
     /// Each case predicted by a fit on all the others.
@@ -213,6 +214,10 @@ pub struct CalibrateRequest {
     /// Score out of sample, holding out by this grouping (`None`: in-sample only).
     pub hold_out: Option<HoldOut>,
     pub threads: Threads,
+    /// The fits an interrupted run of the same calibration finished (its last
+    /// checkpoint): they are not done again. Refused if it was made from other
+    /// inputs.
+    pub resume: Option<Checkpoint>,
 }
 
 /// The fitted parameters and how well they do.
@@ -250,20 +255,56 @@ pub fn calibrate(
     req: &CalibrateRequest,
     progress: &dyn Progress,
 ) -> Result<Calibration, Error> {
+    calibrate_checkpointed(world, req, progress, &NoCheckpoints)
+}
+
+/// [`calibrate`], telling `checkpoints` of every finished fit (the full fit,
+/// then each held-out refit) with all the fits finished so far, and skipping
+/// the fits of `req.resume`. A resumed calibration returns what an
+/// uninterrupted one returns: the skipped fits' parameters are the ones the
+/// interrupted run found, and the rest is deterministic.
+pub fn calibrate_checkpointed(
+    world: &World,
+    req: &CalibrateRequest,
+    progress: &dyn Progress,
+    checkpoints: &dyn Checkpoints,
+) -> Result<Calibration, Error> {
     // Check the grouping before the long fit: an impossible hold-out fails at once.
     let groups = req.hold_out.map(|by| groups(&req.cases, by)).transpose()?;
+    let inputs = Fingerprint::of(world, req);
+    let (start, done_before) = match &req.resume {
+        Some(c) => {
+            let names: Vec<String> = groups.iter().flatten().map(|(g, _)| g.clone()).collect();
+            let d = crate::checkpoint::resume(c, &inputs, &names)?;
+            (c.clone(), d)
+        }
+        None => (
+            Checkpoint::new(inputs),
+            crate::checkpoint::Done {
+                full: None,
+                refits: BTreeMap::new(),
+            },
+        ),
+    };
+    let record = Recorder::new(start, checkpoints);
     let total = 1 + groups.as_ref().map_or(0, Vec::len) as u64;
     let pool = req.threads.pool()?;
     let sd = req.prior_sd.get();
     let prior = &req.prior;
     let cases = &req.cases;
     watch(total, progress, |done| {
+        let skipped = usize::from(done_before.full.is_some()) + done_before.refits.len();
+        done.store(skipped as u64, Ordering::Relaxed);
         pool.install(|| {
             let refs: Vec<&Case> = cases.iter().collect();
-            let full = || {
-                let r = fit(world, &refs, prior, sd, prior, req.evals);
-                done.fetch_add(1, Ordering::Relaxed);
-                r
+            let full = || match &done_before.full {
+                Some(f) => f.clone(),
+                None => {
+                    let (f, o) = fit(world, &refs, prior, sd, prior, req.evals);
+                    done.fetch_add(1, Ordering::Relaxed);
+                    record.full(&f, o);
+                    (f, o)
+                }
             };
             let ((fitted, objective), held_out) = match (req.hold_out, &groups) {
                 // Held-out alliances are refitted from the prior, not from the
@@ -279,25 +320,27 @@ pub fn calibrate(
                             groups,
                             HoldOut::Alliance,
                             (prior, sd, prior, req.evals),
-                            done,
+                            (done, &done_before.refits, &record),
                         )
                     });
                     (f, Some(h?))
                 }
                 (Some(by), Some(groups)) => {
                     let f = full();
+                    record.check()?;
                     let h = hold_out(
                         world,
                         cases,
                         groups,
                         by,
                         (prior, sd, &f.0, req.evals / 3),
-                        done,
+                        (done, &done_before.refits, &record),
                     )?;
                     (f, Some(h))
                 }
                 _ => (full(), None),
             };
+            record.check()?;
             let before = score_cases(world, cases, prior).map_err(Error::Model)?;
             let after = score_cases(world, cases, &fitted).map_err(Error::Model)?;
             Ok(Calibration {
@@ -316,37 +359,49 @@ pub fn calibrate(
 /// leave-one-case-out, the prior for leave-one-alliance-out; the prior's
 /// centre unchanged) and predict the group. Predictions come back in
 /// case order, so leave-one-case-out is exactly the model's `leave_one_out`.
+/// A group in `finished` is not refitted: it is predicted with the refit an
+/// earlier run found; every other refit is counted in `done` and recorded.
 fn hold_out(
     world: &World,
     cases: &[Case],
     groups: &[(String, Vec<usize>)],
     by: HoldOut,
     (prior, sd, start, evals): (&Params, f64, &Params, usize),
-    done: &AtomicU64,
+    (done, finished, record): (&AtomicU64, &BTreeMap<String, Params>, &Recorder),
 ) -> Result<HeldOut, Error> {
     use rayon::prelude::*;
-    /// A held-out group's predictions, by case index.
-    type Predicted = Result<Vec<(usize, Vec<CasePrediction>)>, String>;
+    /// A held-out group's predictions, by case index (`None`: not refitted,
+    /// because the calibration was asked to stop).
+    type Predicted = Option<Result<Vec<(usize, Vec<CasePrediction>)>, String>>;
     let per_group: Vec<Predicted> = groups
         .par_iter()
-        .map(|(_, held)| {
-            let training: Vec<&Case> = cases
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| !held.contains(j))
-                .map(|(_, c)| c)
-                .collect();
-            let (fitted, _) = fit(world, &training, prior, sd, start, evals);
-            let preds = held
-                .iter()
-                .map(|i| Ok((*i, predict(world, &cases[*i], &fitted)?)))
-                .collect();
-            done.fetch_add(1, Ordering::Relaxed);
-            preds
+        .map(|(name, held)| {
+            let fitted = match finished.get(name) {
+                Some(f) => f.clone(),
+                None if record.stopped() => return None,
+                None => {
+                    let training: Vec<&Case> = cases
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| !held.contains(j))
+                        .map(|(_, c)| c)
+                        .collect();
+                    let (fitted, _) = fit(world, &training, prior, sd, start, evals);
+                    done.fetch_add(1, Ordering::Relaxed);
+                    record.refit(name, &fitted);
+                    fitted
+                }
+            };
+            Some(
+                held.iter()
+                    .map(|i| Ok((*i, predict(world, &cases[*i], &fitted)?)))
+                    .collect(),
+            )
         })
         .collect();
+    record.check()?;
     let mut by_case: Vec<Vec<CasePrediction>> = vec![Vec::new(); cases.len()];
-    for g in per_group {
+    for g in per_group.into_iter().flatten() {
         for (i, p) in g.map_err(Error::Model)? {
             by_case[i] = p;
         }
@@ -440,13 +495,28 @@ mod tests {
         let params = casus_data::params::bundled_params().unwrap().params();
         let groups = vec![("A".to_string(), vec![0, 2]), ("B".to_string(), vec![1])];
         let done = AtomicU64::new(0);
+        let record = Recorder::new(
+            Checkpoint::new(Fingerprint::of(
+                &world,
+                &CalibrateRequest {
+                    cases: cases.clone(),
+                    prior: params.clone(),
+                    prior_sd: PriorSd::default(),
+                    evals: 10,
+                    hold_out: Some(HoldOut::Alliance),
+                    threads: Threads::ALL_CORES,
+                    resume: None,
+                },
+            )),
+            &NoCheckpoints,
+        );
         let h = hold_out(
             &world,
             &cases,
             &groups,
             HoldOut::Alliance,
             (&params, 1.0, &params, 10),
-            &done,
+            (&done, &BTreeMap::new(), &record),
         )
         .unwrap();
         assert_eq!(done.load(Ordering::Relaxed), 2, "one refit per group");

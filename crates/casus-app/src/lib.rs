@@ -22,11 +22,14 @@
 //!
 //! Long use cases report progress through [`Progress`] (done / total) and run on
 //! as many worker threads as [`Threads`] says; their results never depend on it.
+//! A calibration also hands each finished fit to a
+//! [`checkpoint::Checkpoints`] sink and resumes from a [`checkpoint::Checkpoint`].
 //! [`render`] holds the JSON documents every front end shares (the CLI's `--json`
 //! bytes), so that a binding produces the same JSON by calling one function.
 
 pub mod anchors;
 pub mod catalogue;
+pub mod checkpoint;
 mod error;
 pub mod forecast;
 pub mod history;

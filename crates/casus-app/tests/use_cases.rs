@@ -4,9 +4,11 @@
 
 use casus_app::anchors::{AnchorsRequest, anchors};
 use casus_app::catalogue::{check, list};
+use casus_app::checkpoint::{Checkpoint, Checkpoints, Fingerprint};
 use casus_app::forecast::{ForecastRequest, HorizonRequest, forecast, horizon};
 use casus_app::history::{
-    BacktestRequest, CalibrateRequest, HoldOut, PriorSd, backtest, calibrate, groups,
+    BacktestRequest, CalibrateRequest, HoldOut, PriorSd, backtest, calibrate,
+    calibrate_checkpointed, groups,
 };
 use casus_app::timeline::{ExplainRequest, explain, run};
 use casus_app::{Error, Silent, Threads, render};
@@ -309,6 +311,7 @@ fn holding_out_by_alliance_with_one_alliance_says_so() {
         evals: 1_000_000,
         hold_out: Some(HoldOut::Alliance),
         threads: Threads::ALL_CORES,
+        resume: None,
     };
     let err = calibrate(&w, &req, &Silent).unwrap_err();
     assert!(
@@ -345,6 +348,7 @@ fn calibrate_on_three_cases_returns_finite_scores_for_any_thread_count() {
         evals: 30,
         hold_out: Some(HoldOut::Case),
         threads: threads(n),
+        resume: None,
     };
     let progress = Recorder::default();
     let c = calibrate(&w, &req(2), &progress).unwrap();
@@ -389,6 +393,7 @@ fn calibrate_leave_one_case_out_is_the_models_leave_one_out() {
         evals: 30,
         hold_out: Some(HoldOut::Case),
         threads: threads(2),
+        resume: None,
     };
     let c = calibrate(&w, &req, &Silent).unwrap();
     let loo = casus_model::calibration::leave_one_out(&w, &cs, &prior, 1.0, &c.fitted, 10).unwrap();
@@ -444,4 +449,221 @@ fn anchors_average_the_councils_answers_the_same_on_any_thread_count() {
         matches!(&err, Error::Request(m) if m.contains("CSTO")),
         "{err}"
     );
+}
+
+/// A checkpoint sink that keeps every checkpoint and asks to stop after `stop` fits.
+struct Keep {
+    all: Mutex<Vec<Checkpoint>>,
+    stop: usize,
+}
+
+impl Checkpoints for Keep {
+    fn fit_done(&self, done: &Checkpoint) -> Result<(), String> {
+        let mut all = self.all.lock().unwrap();
+        all.push(done.clone());
+        if all.len() >= self.stop {
+            return Err(format!("stopped after {} fits", all.len()));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_calibration_resumed_from_any_checkpoint_returns_what_an_uninterrupted_one_returns() {
+    let w = world();
+    let req = CalibrateRequest {
+        cases: csto_cases(&w, 3),
+        prior: params(),
+        prior_sd: PriorSd::default(),
+        evals: 30,
+        hold_out: Some(HoldOut::Case),
+        threads: threads(2),
+        resume: None,
+    };
+    let all = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let whole = calibrate_checkpointed(&w, &req, &Silent, &all).unwrap();
+    let kept = all.all.into_inner().unwrap();
+    assert_eq!(kept.len(), 4, "the full fit, then three refits");
+    for (n, c) in kept.iter().enumerate() {
+        assert_eq!(c.fits(), n + 1, "each checkpoint adds one fit");
+        assert!(c.full.is_some(), "refits start from the full fit");
+    }
+    assert_eq!(calibrate(&w, &req, &Silent).unwrap(), whole);
+
+    // Interrupted after the full fit and one refit, then resumed.
+    let two = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: 2,
+    };
+    let err = calibrate_checkpointed(&w, &req, &Silent, &two).unwrap_err();
+    assert!(
+        matches!(&err, Error::Stopped(m) if m.contains("after 2")),
+        "{err}"
+    );
+    let last = two.all.into_inner().unwrap().pop().unwrap();
+    assert_eq!(last.fits(), 2);
+    let progress = Recorder::default();
+    let rest = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let resumed = CalibrateRequest {
+        resume: Some(last),
+        ..req.clone()
+    };
+    assert_eq!(
+        calibrate_checkpointed(&w, &resumed, &progress, &rest).unwrap(),
+        whole
+    );
+    assert_eq!(
+        rest.all.into_inner().unwrap().len(),
+        2,
+        "only the two refits left"
+    );
+    assert_eq!(progress.last(), (4, 4), "resumed fits count as done");
+    // Refits done before the full fit (an order where they run beside it):
+    // only the full fit is done again.
+    let mut refits_only = kept.last().unwrap().clone();
+    refits_only.full = None;
+    let full_only = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let r = CalibrateRequest {
+        resume: Some(refits_only),
+        ..req.clone()
+    };
+    assert_eq!(
+        calibrate_checkpointed(&w, &r, &Silent, &full_only).unwrap(),
+        whole
+    );
+    let heard = full_only.all.into_inner().unwrap();
+    assert_eq!((heard.len(), heard[0].fits()), (1, 4));
+    // Every checkpoint of the uninterrupted run resumes to the same result.
+    for c in kept {
+        let r = CalibrateRequest {
+            resume: Some(c),
+            ..req.clone()
+        };
+        assert_eq!(calibrate(&w, &r, &Silent).unwrap(), whole);
+    }
+}
+
+#[test]
+fn a_checkpoint_of_other_inputs_is_refused_before_any_fit() {
+    let w = world();
+    let req = CalibrateRequest {
+        cases: csto_cases(&w, 3),
+        prior: params(),
+        prior_sd: PriorSd::default(),
+        evals: 30,
+        hold_out: Some(HoldOut::Case),
+        threads: threads(1),
+        resume: None,
+    };
+    let c = Checkpoint::new(Fingerprint::of(&w, &req));
+    let refused = |r: CalibrateRequest| match calibrate(&w, &r, &Silent).unwrap_err() {
+        Error::Request(m) => m,
+        e => panic!("{e}"),
+    };
+    let evals = refused(CalibrateRequest {
+        evals: 1_000_000,
+        resume: Some(c.clone()),
+        ..req.clone()
+    });
+    assert!(
+        evals.contains("evaluations: 30 in the checkpoint, 1000000 now"),
+        "{evals}"
+    );
+    let sd = refused(CalibrateRequest {
+        prior_sd: PriorSd::new(2.0).unwrap(),
+        evals: 1_000_000,
+        resume: Some(Checkpoint::new(Fingerprint::of(
+            &w,
+            &CalibrateRequest {
+                evals: 1_000_000,
+                ..req.clone()
+            },
+        ))),
+        ..req.clone()
+    });
+    assert!(sd.contains("prior sd"), "{sd}");
+    let mut other = csto_cases(&w, 3);
+    other[0].observed.clear();
+    let content = refused(CalibrateRequest {
+        cases: other,
+        evals: 1_000_000,
+        resume: Some(Checkpoint::new(Fingerprint::of(
+            &w,
+            &CalibrateRequest {
+                evals: 1_000_000,
+                ..req.clone()
+            },
+        ))),
+        ..req.clone()
+    });
+    assert!(
+        content.contains("a case's scenario or observed outcomes changed"),
+        "{content}"
+    );
+    let mut stray = c;
+    stray
+        .refits
+        .insert("no-such-case".into(), Default::default());
+    let group = refused(CalibrateRequest {
+        resume: Some(stray),
+        ..req
+    });
+    assert!(group.contains("`no-such-case`"), "{group}");
+}
+
+#[test]
+fn a_calibration_held_out_by_alliance_resumes_from_whichever_fits_finished_first() {
+    // A twin of the CSTO, so that three cases make two alliances.
+    let mut w = world();
+    let mut twin = w.alliances["CSTO"].clone();
+    twin.id = "TWIN".into();
+    w.alliances.insert("TWIN".into(), twin);
+    let mut cs = csto_cases(&w, 3);
+    cs[1].scenario.alliance = "TWIN".into();
+    let req = CalibrateRequest {
+        cases: cs,
+        prior: params(),
+        prior_sd: PriorSd::default(),
+        evals: 30,
+        hold_out: Some(HoldOut::Alliance),
+        threads: threads(2),
+        resume: None,
+    };
+    let all = Keep {
+        all: Mutex::new(Vec::new()),
+        stop: usize::MAX,
+    };
+    let whole = calibrate_checkpointed(&w, &req, &Silent, &all).unwrap();
+    let kept = all.all.into_inner().unwrap();
+    assert_eq!(kept.len(), 3, "the full fit and two refits");
+    for stop in 1..=2 {
+        let some = Keep {
+            all: Mutex::new(Vec::new()),
+            stop,
+        };
+        assert!(matches!(
+            calibrate_checkpointed(&w, &req, &Silent, &some),
+            Err(Error::Stopped(_))
+        ));
+        let last = some.all.into_inner().unwrap().pop().unwrap();
+        assert_eq!(last.fits(), stop);
+        let r = CalibrateRequest {
+            resume: Some(last),
+            ..req.clone()
+        };
+        assert_eq!(
+            calibrate(&w, &r, &Silent).unwrap(),
+            whole,
+            "stopped after {stop}"
+        );
+    }
 }

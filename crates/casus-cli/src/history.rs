@@ -3,15 +3,17 @@
 //! fitted parameter file, and the implied reliability beside the published rates.
 
 use crate::input::{InvalidInput, write_atomic};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use casus_app::anchors::AnchorsSummary;
+use casus_app::checkpoint::{Checkpoint, Checkpoints};
 use casus_app::history::{Calibration, GroupScores, HeldOut, HoldOut};
 use casus_data::cases::{bundled_cases, load_cases};
 use casus_data::params::{Entry, ParamFile};
 use casus_model::calibration::{Backtest, Case, Scores};
 use casus_model::scenario::World;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Load cases from a directory, or the bundled library.
 pub fn cases(dir: Option<&Path>, world: &World) -> Result<Vec<Case>> {
@@ -404,6 +406,146 @@ pub fn param_file_text(pf: &ParamFile) -> Result<String> {
     Ok(s)
 }
 
+/// Where a calibration writing `output` keeps its checkpoint: beside it, as
+/// `OUTPUT.checkpoint.toml` (`None` for standard output: nowhere to put it).
+pub fn checkpoint_path(output: &Path) -> Option<PathBuf> {
+    if output.as_os_str() == "-" {
+        return None;
+    }
+    let mut p = output.as_os_str().to_owned();
+    p.push(".checkpoint.toml");
+    Some(PathBuf::from(p))
+}
+
+/// The checkpoint to resume from, read before any work. Without `--resume` an
+/// existing checkpoint is refused rather than overwritten: it holds the work of
+/// an interrupted run.
+pub fn resume_from(path: Option<&Path>, resume: bool) -> Result<Option<Checkpoint>> {
+    let Some(path) = path else {
+        if resume {
+            bail!(
+                "--resume reads the checkpoint beside the output file, and the output is standard output\n  help: give the output file of the interrupted run with -o"
+            );
+        }
+        return Ok(None);
+    };
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    match (resume, exists) {
+        (false, false) => Ok(None),
+        (false, true) => bail!(
+            "`{}` holds the finished fits of an interrupted calibration\n  help: add --resume to continue it (same cases, parameter file and flags), or delete the file to start over",
+            path.display()
+        ),
+        (true, false) => bail!(
+            "--resume: there is no checkpoint `{}`\n  help: an interrupted `casus calibrate -o {}` leaves one; run without --resume to start from the beginning",
+            path.display(),
+            path.display()
+                .to_string()
+                .trim_end_matches(".checkpoint.toml")
+        ),
+        (true, true) => {
+            let text = crate::input::read(path)?;
+            let c = toml::from_str::<Checkpoint>(&text).map_err(|e| {
+                let at = e
+                    .span()
+                    .map(|s| {
+                        let before = &text[..s.start.min(text.len())];
+                        let line = before.matches('\n').count() + 1;
+                        let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                        format!(":{line}:{col}")
+                    })
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "{}{at}: error: not a calibration checkpoint: {}\n  help: it is written by `casus calibrate`; delete it to start over",
+                    path.display(),
+                    e.message()
+                )
+            })?;
+            Ok(Some(c))
+        }
+    }
+}
+
+/// The test hook `CASUS_STOP_AFTER_FITS=N`: stop the calibration with an error
+/// right after the N-th checkpoint of this run is written, as an interruption
+/// would (the tests of `--resume` use it).
+pub fn stop_after_fits() -> Result<Option<usize>> {
+    match std::env::var("CASUS_STOP_AFTER_FITS") {
+        Err(_) => Ok(None),
+        Ok(v) => v.parse().map(Some).map_err(|_| {
+            anyhow::anyhow!("CASUS_STOP_AFTER_FITS={v}: not a number of fits\n  help: unset it (it is a test hook), or give a whole number")
+        }),
+    }
+}
+
+/// Writes each checkpoint of a calibration atomically to its file. A
+/// checkpoint that cannot be written is a warning, not the end of hours of
+/// fitting: the run goes on, only less resumable.
+pub struct CheckpointFile {
+    path: Option<PathBuf>,
+    stop_after: Option<usize>,
+    written: AtomicUsize,
+    warned: AtomicBool,
+}
+
+impl CheckpointFile {
+    pub fn new(path: Option<PathBuf>, stop_after: Option<usize>) -> CheckpointFile {
+        CheckpointFile {
+            path,
+            stop_after,
+            written: AtomicUsize::new(0),
+            warned: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Checkpoints for CheckpointFile {
+    fn fit_done(&self, done: &Checkpoint) -> std::result::Result<(), String> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let written = toml::to_string(done)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| {
+                crate::output::write_to(
+                    path,
+                    &format!(
+                        "# The finished fits of a `casus calibrate` run, for `--resume`; removed when the run completes.\n{text}"
+                    ),
+                )
+            });
+        if let Err(e) = written {
+            if !self.warned.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "warning: {e:#}\n  help: the calibration goes on, but an interruption now loses the fits since the last checkpoint"
+                );
+            }
+            return Ok(());
+        }
+        let n = self.written.fetch_add(1, Ordering::Relaxed) + 1;
+        match self.stop_after {
+            Some(stop) if n >= stop => Err(format!(
+                "stopped after {n} fits (CASUS_STOP_AFTER_FITS={stop}, a test hook)"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Remove the checkpoint once the run's outputs are written.
+pub fn remove_checkpoint(path: Option<&Path>) -> Result<()> {
+    match path.map(std::fs::remove_file) {
+        None | Some(Ok(())) => Ok(()),
+        Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Some(Err(e)) => Err(e).with_context(|| {
+            format!(
+                "the calibration is written, but its checkpoint `{}` could not be removed",
+                path.map_or(String::new(), |p| p.display().to_string())
+            )
+        }),
+    }
+}
+
 /// Write `text` to `path` atomically.
 pub fn write(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, text)
@@ -460,4 +602,77 @@ pub fn anchors_text(a: &AnchorsSummary) -> String {
         "  Chiba et al. (2026), invoked alliances                          ~67%"
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casus_app::checkpoint::{Fingerprint, FullFit};
+
+    #[test]
+    fn a_checkpoint_keeps_every_number_bit_for_bit_through_its_file() {
+        let awkward = [
+            0.1 + 0.2,
+            1.0 / 3.0,
+            -0.0,
+            5e-324,
+            1e-300,
+            1e300,
+            f64::MAX,
+            -2.5,
+            20.577511743697542,
+        ];
+        let values = |k: &str| -> casus_app::checkpoint::Values {
+            awkward
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{k}{i}"), *x))
+                .collect()
+        };
+        let c = Checkpoint {
+            format: casus_app::checkpoint::FORMAT,
+            inputs: Fingerprint {
+                cases: vec!["a-2022".into(), "b 1999".into()],
+                cases_digest: "00".into(),
+                world_digest: "11".into(),
+                evals: 40,
+                prior_sd: 0.1 + 0.2,
+                hold_out: Some(casus_app::history::HoldOut::Alliance),
+                prior: values("p"),
+            },
+            full: Some(FullFit {
+                objective: 1.0 / 3.0,
+                fitted: values("f"),
+            }),
+            refits: [
+                ("CSTO".to_string(), values("r")),
+                ("x.y".into(), values("s")),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let back: Checkpoint = toml::from_str(&toml::to_string(&c).unwrap()).unwrap();
+        let bits = |c: &Checkpoint| -> Vec<u64> {
+            let f = c.full.as_ref().unwrap();
+            std::iter::once(c.inputs.prior_sd)
+                .chain(std::iter::once(f.objective))
+                .chain(c.inputs.prior.values().copied())
+                .chain(f.fitted.values().copied())
+                .chain(c.refits.values().flat_map(|v| v.values().copied()))
+                .map(f64::to_bits)
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&c));
+        assert_eq!(back.refits.keys().collect::<Vec<_>>(), ["CSTO", "x.y"]);
+        assert_eq!(back.inputs.cases, c.inputs.cases);
+    }
+
+    #[test]
+    fn the_checkpoint_lies_beside_the_output_and_standard_output_has_none() {
+        assert_eq!(
+            checkpoint_path(Path::new("out/p.toml")),
+            Some(PathBuf::from("out/p.toml.checkpoint.toml"))
+        );
+        assert_eq!(checkpoint_path(Path::new("-")), None);
+    }
 }

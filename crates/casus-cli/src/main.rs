@@ -206,6 +206,12 @@ struct CalibrateArgs {
     /// Worker threads for the refits (default: all cores). The result does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Continue an interrupted calibration from its checkpoint, OUTPUT.checkpoint.toml
+    /// (written after the full fit and after each held-out refit, removed when the
+    /// run completes). Give the same cases, parameter file and flags; the result is
+    /// the one an uninterrupted run writes.
+    #[arg(long)]
+    resume: bool,
 }
 
 fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFile> {
@@ -481,6 +487,8 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
         None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,
     };
     let hold_out = (!a.no_loo).then(|| HoldOut::from(a.hold_out));
+    let checkpoint = history::checkpoint_path(&a.output);
+    let resume = history::resume_from(checkpoint.as_deref(), a.resume)?;
     let req = CalibrateRequest {
         cases: history::cases(a.cases.as_deref(), world)?,
         prior: base.params(),
@@ -488,6 +496,7 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
         evals: a.evals,
         hold_out,
         threads: threads(a.threads)?,
+        resume,
     };
     eprintln!(
         "fitting {} parameters to {} cases{} …",
@@ -498,13 +507,32 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
             None => String::new(),
         }
     );
+    if let (true, Some(p)) = (req.resume.is_some(), &checkpoint) {
+        let n = casus_app::checkpoint::resumable(world, &req)
+            .map_err(|e| anyhow::anyhow!("cannot resume from `{}`: {}", p.display(), app(e)))?;
+        eprintln!("resuming from `{}`: {n} fits done", p.display());
+    }
     let line = ProgressLine::new(true, "fits");
-    let c = casus_app::history::calibrate(world, &req, &line);
+    let sink = history::CheckpointFile::new(checkpoint.clone(), history::stop_after_fits()?);
+    let c = casus_app::history::calibrate_checkpointed(world, &req, &line, &sink);
     line.finish();
-    let c = c.map_err(app)?;
-    // The exact command line, as typed (issue 19): every flag, in order.
+    let c = c.map_err(|e| match (e, &checkpoint) {
+        (casus_app::Error::Stopped(m), Some(p)) => anyhow::anyhow!(
+            "{m}\n  help: the finished fits are in `{}`; run the same command with --resume to continue",
+            p.display()
+        ),
+        (e, _) => app(e),
+    })?;
+    // The exact command line, as typed (issue 19): every flag, in order, but
+    // `--resume`, which does not change the result (the file is the one an
+    // uninterrupted run writes).
     let command = std::iter::once("casus".to_string())
-        .chain(std::env::args().skip(1).map(|a| shell_word(&a)))
+        .chain(
+            std::env::args()
+                .skip(1)
+                .filter(|a| a != "--resume")
+                .map(|a| shell_word(&a)),
+        )
         .collect::<Vec<_>>()
         .join(" ");
     let provenance = history::Provenance {
@@ -522,6 +550,7 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     }
     let pf = history::fitted_file(&base, &c.fitted, history::calibration_meta(&c, &provenance));
     history::write(&a.output, &history::param_file_text(&pf)?)?;
+    history::remove_checkpoint(checkpoint.as_deref())?;
     let mut report = history::calibration_text(&c);
     report.push_str(&format!("\nwrote {}\n", a.output.display()));
     emit(&report, None)
