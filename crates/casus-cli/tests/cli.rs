@@ -171,10 +171,11 @@ fn backtest_json_has_cases_scores_and_baselines() {
             assert!(v["baselines"][b][k].is_number(), "baselines.{b}.{k}");
         }
     }
-    // The shipped parameters beat the treaty-literal and climatology baselines in-sample.
+    // The shipped parameters beat the treaty-literal baseline in-sample. They do
+    // not beat climatology on the nine-alliance library (README, "How good is
+    // it"): that is a finding, not asserted here either way.
     let model = v["scores"]["brier"].as_f64().unwrap();
     assert!(model < v["baselines"]["treaty_literal"]["brier"].as_f64().unwrap());
-    assert!(model < v["baselines"]["climatology"]["brier"].as_f64().unwrap());
 }
 
 #[test]
