@@ -23,27 +23,18 @@ fn bundled_attackers_resolve_where_they_name_a_registered_group() {
     let reg = bundled_non_state().unwrap();
     let world = bundled_world().unwrap();
     let mut resolved = 0;
-    // The CSTO's cases and the scenarios (the other alliances' cases name their
-    // attackers in free text the registry does not cover yet).
-    let csto = |f: &&(&str, &str)| {
-        let stem = f.0.rsplit('/').next().unwrap_or(f.0);
-        ![
-            "tiar-", "seato-", "cento-", "warsaw-", "ecowas-", "sadc-", "gcc-", "las-",
-        ]
-        .iter()
-        .any(|p| stem.starts_with(p))
-    };
-    for (file, text) in embedded::CASES
-        .iter()
-        .filter(csto)
-        .chain(embedded::SCENARIOS)
-    {
+    for (file, text) in embedded::CASES.iter().chain(embedded::SCENARIOS) {
         if file.ends_with(".observed.toml") {
             continue;
         }
         // Free text keeps loading, registered or not.
         let sc = parse_scenario(file, text, &world).unwrap();
-        let _ = sc;
+        // The count below is of the CSTO's and NATO's files, whose attackers the
+        // registry was built from; the other alliances' cases name theirs in
+        // free text the registry does not cover yet (they must still load).
+        if !["CSTO", "NATO"].contains(&sc.alliance.as_str()) {
+            continue;
+        }
         for line in text.lines() {
             let Some(v) = line
                 .strip_prefix("aggressor_non_state = ")
