@@ -128,10 +128,19 @@ fn spread(rung: Outcome, mass: f64) -> [f64; 4] {
 
 /// Predict every observed event of a case.
 pub fn predict(world: &World, case: &Case, params: &Params) -> Result<Vec<CasePrediction>, String> {
-    let plan =
-        Plan::new(world, &case.scenario, params).map_err(|e| format!("case {}: {e}", case.id))?;
-    let ex = exact(&plan);
-    let leader = world
+    predict_planned(case, &plan_case(world, case, params)?)
+}
+
+fn plan_case(world: &World, case: &Case, params: &Params) -> Result<Plan, String> {
+    Plan::new(world, &case.scenario, params).map_err(|e| format!("case {}: {e}", case.id))
+}
+
+/// Predict every observed event of a case from its plan (the scenario prepared
+/// once, under the parameters the plan carries).
+fn predict_planned(case: &Case, plan: &Plan) -> Result<Vec<CasePrediction>, String> {
+    let ex = exact(plan);
+    let leader = plan
+        .world
         .alliances
         .get(&case.scenario.alliance)
         .and_then(|a| a.leading_power.clone());
@@ -296,19 +305,58 @@ pub const PRIOR_SD: f64 = 1.0;
 
 /// The MAP objective (to minimise): −(log-likelihood + log-prior).
 pub fn objective(world: &World, cases: &[&Case], prior: &Params, prior_sd: f64, p: &Params) -> f64 {
-    let mut ll = 0.0;
-    for c in cases {
-        match predict(world, c, p) {
-            Ok(preds) => ll += log_likelihood(&preds),
-            Err(_) => return f64::INFINITY,
-        }
+    match Prepared::new(world, cases, p) {
+        Ok(prepared) => prepared.objective(prior, prior_sd, p),
+        Err(_) => f64::INFINITY,
     }
+}
+
+/// Cases with their scenarios planned once (overrides applied, treaty pass
+/// run): the objective then re-plays each plan under every parameter vector
+/// the optimiser tries, instead of re-preparing the world per evaluation.
+pub struct Prepared<'a> {
+    cases: Vec<(&'a Case, Plan)>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(world: &World, cases: &[&'a Case], params: &Params) -> Result<Prepared<'a>, String> {
+        let cases = cases
+            .iter()
+            .map(|c| Ok((*c, plan_case(world, c, params)?)))
+            .collect::<Result<_, String>>()?;
+        Ok(Prepared { cases })
+    }
+
+    /// The log-likelihood of every case under `p`. Cases are scored in
+    /// parallel and summed in case order, so the value (and the fit) is the
+    /// same bytes whatever the thread count.
+    pub fn log_likelihood(&self, p: &Params) -> f64 {
+        use rayon::prelude::*;
+        let per_case: Vec<f64> = self
+            .cases
+            .par_iter()
+            .map(|(c, plan)| match predict_planned(c, &plan.reparametrised(p)) {
+                Ok(preds) => log_likelihood(&preds),
+                Err(_) => f64::NEG_INFINITY,
+            })
+            .collect();
+        per_case.iter().sum()
+    }
+
+    /// The MAP objective (to minimise): −(log-likelihood + log-prior).
+    pub fn objective(&self, prior: &Params, prior_sd: f64, p: &Params) -> f64 {
+        -(self.log_likelihood(p) + log_prior(prior, prior_sd, p))
+    }
+}
+
+/// The Gaussian log-prior of the fitted parameters around `prior`.
+fn log_prior(prior: &Params, prior_sd: f64, p: &Params) -> f64 {
     let mut lp = 0.0;
     for name in FITTED {
         let (a, b) = (value(prior, name), value(p, name));
         lp -= 0.5 * ((b - a) / prior_sd).powi(2);
     }
-    -(ll + lp)
+    lp
 }
 
 fn value(p: &Params, name: &str) -> f64 {
@@ -327,75 +375,88 @@ fn with_vector(base: &Params, x: &[f64]) -> Params {
     p
 }
 
-/// Nelder–Mead minimisation (derivative-free; standard coefficients).
-pub fn nelder_mead(
-    f: &dyn Fn(&[f64]) -> f64,
-    x0: &[f64],
-    step: f64,
-    max_evals: usize,
-) -> (Vec<f64>, f64, usize) {
-    let n = x0.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
-    simplex.push((x0.to_vec(), f(x0)));
-    for i in 0..n {
-        let mut x = x0.to_vec();
-        x[i] += step;
-        let fx = f(&x);
-        simplex.push((x, fx));
-    }
-    let mut evals = n + 1;
-    while evals < max_evals {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let best = simplex[0].1;
-        let worst = simplex[n].1;
-        if (worst - best).abs() < 1e-7 * (1.0 + best.abs()) {
-            break;
-        }
-        let centroid: Vec<f64> = (0..n)
-            .map(|j| simplex[..n].iter().map(|s| s.0[j]).sum::<f64>() / n as f64)
-            .collect();
-        let along = |t: f64| -> Vec<f64> {
-            (0..n)
-                .map(|j| centroid[j] + t * (simplex[n].0[j] - centroid[j]))
-                .collect()
-        };
-        let xr = along(-1.0);
-        let fr = f(&xr);
-        evals += 1;
-        if fr < simplex[0].1 {
-            let xe = along(-2.0);
-            let fe = f(&xe);
-            evals += 1;
-            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
-        } else if fr < simplex[n - 1].1 {
-            simplex[n] = (xr, fr);
-        } else {
-            let xc = if fr < simplex[n].1 {
-                along(-0.5)
-            } else {
-                along(0.5)
-            };
-            let fc = f(&xc);
-            evals += 1;
-            if fc < fr.min(simplex[n].1) {
-                simplex[n] = (xc, fc);
-            } else {
-                let x0 = simplex[0].0.clone();
-                for s in simplex.iter_mut().skip(1) {
-                    s.0 = (0..n).map(|j| x0[j] + 0.5 * (s.0[j] - x0[j])).collect();
-                    s.1 = f(&s.0);
-                    evals += 1;
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let (x, fx) = simplex.swap_remove(0);
-    (x, fx, evals)
+/// The MAP problem as argmin sees it: the objective over the fitted
+/// parameters' vector, and its gradient by forward differences (each
+/// coordinate's difference is an independent evaluation, run in parallel and
+/// collected in coordinate order, so the gradient is the same bytes whatever
+/// the thread count). It keeps the evaluation budget and the best point the
+/// optimiser has evaluated: when the budget is spent it refuses the next
+/// evaluation, which ends the run, and the fit returns that best point. The
+/// budget is checked before each call argmin makes, never inside the parallel
+/// differences, so where a fit stops does not depend on the threads either.
+struct MapProblem<'p, 'a> {
+    prepared: &'p Prepared<'a>,
+    prior: &'p Params,
+    prior_sd: f64,
+    budget: usize,
+    used: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    best: std::sync::Arc<std::sync::Mutex<(Vec<f64>, f64)>>,
 }
 
-/// Fit the parameters to `cases` (MAP), starting from `start`, with `prior` as the
-/// prior's centre. Restarts the simplex until it stops improving.
+/// Step of the forward differences (logit units; the objective is a sum of
+/// log-probabilities of order 10²–10³, so 1e-6 keeps both the truncation and
+/// the rounding error far below what the line search resolves).
+const DIFF_STEP: f64 = 1e-6;
+
+impl MapProblem<'_, '_> {
+    fn value(&self, x: &[f64]) -> f64 {
+        let v = self
+            .prepared
+            .objective(self.prior, self.prior_sd, &with_vector(self.prior, x));
+        // A case that cannot be predicted makes the point infeasible.
+        if v.is_nan() { f64::INFINITY } else { v }
+    }
+
+    /// Take `n` evaluations from the budget, or refuse.
+    fn spend(&self, n: usize) -> Result<(), argmin::core::Error> {
+        use std::sync::atomic::Ordering;
+        let used = self.used.load(Ordering::Relaxed);
+        if used + n > self.budget {
+            return Err(argmin::core::Error::msg("the evaluation budget is spent"));
+        }
+        self.used.store(used + n, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl argmin::core::CostFunction for MapProblem<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, x: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        self.spend(1)?;
+        let v = self.value(x);
+        let mut best = self.best.lock().expect("no evaluation panics");
+        if v < best.1 {
+            *best = (x.clone(), v);
+        }
+        Ok(v)
+    }
+}
+
+impl argmin::core::Gradient for MapProblem<'_, '_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, x: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        use rayon::prelude::*;
+        self.spend(x.len() + 1)?;
+        let f0 = self.value(x);
+        Ok((0..x.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut y = x.clone();
+                y[i] += DIFF_STEP;
+                (self.value(&y) - f0) / DIFF_STEP
+            })
+            .collect())
+    }
+}
+
+/// Fit the parameters to `cases` (MAP), starting from `start`, with `prior` as
+/// the prior's centre: L-BFGS (argmin, memory 7) with a backtracking Armijo
+/// line search on the exact log-posterior, its gradient by forward
+/// differences (n + 1 evaluations). At most `max_evals` evaluations of the
+/// objective; the optimiser stops earlier when the gradient or the change in
+/// the objective vanishes. Returns the best point evaluated and its objective.
 pub fn fit(
     world: &World,
     cases: &[&Case],
@@ -404,20 +465,57 @@ pub fn fit(
     start: &Params,
     max_evals: usize,
 ) -> (Params, f64) {
-    let f = |x: &[f64]| objective(world, cases, prior, prior_sd, &with_vector(prior, x));
-    let mut x: Vec<f64> = FITTED.iter().map(|n| value(start, n)).collect();
-    let mut fx = f(&x);
-    let mut used = 0;
-    while used < max_evals {
-        let (nx, nfx, e) = nelder_mead(&f, &x, 0.5, max_evals - used);
-        used += e;
-        let improved = nfx < fx - 1e-6;
-        x = nx;
-        fx = nfx;
+    use argmin::core::Executor;
+    use argmin::solver::linesearch::BacktrackingLineSearch;
+    use argmin::solver::linesearch::condition::ArmijoCondition;
+    use argmin::solver::quasinewton::LBFGS;
+    let Ok(prepared) = Prepared::new(world, cases, prior) else {
+        return (start.clone(), f64::INFINITY);
+    };
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let x0: Vec<f64> = FITTED.iter().map(|n| value(start, n)).collect();
+    let used = Arc::new(AtomicUsize::new(1));
+    let f0 = Prepared::objective(&prepared, prior, prior_sd, &with_vector(prior, &x0));
+    let f0 = if f0.is_nan() { f64::INFINITY } else { f0 };
+    let best = Arc::new(Mutex::new((x0, f0)));
+    // L-BFGS stops when a step no longer changes the objective; from there a
+    // fresh start (a new curvature memory) sometimes still finds a way down,
+    // so restart from the best point while that improves and budget remains.
+    let budget = max_evals.max(1);
+    loop {
+        let (x, fx) = best.lock().expect("no evaluation panics").clone();
+        if !fx.is_finite() || used.load(Ordering::Relaxed) >= budget {
+            break;
+        }
+        let problem = MapProblem {
+            prepared: &prepared,
+            prior,
+            prior_sd,
+            budget,
+            used: Arc::clone(&used),
+            best: Arc::clone(&best),
+        };
+        let line = BacktrackingLineSearch::new(ArmijoCondition::new(1e-4).expect("0 < c < 1"))
+            .rho(0.5)
+            .expect("0 < rho < 1");
+        let solver = LBFGS::new(line, 7)
+            .with_tolerance_grad(1e-6)
+            .and_then(|s| s.with_tolerance_cost(1e-10))
+            .expect("the tolerances are positive");
+        // Ending on the budget is an `Err` from argmin; either way the best
+        // point evaluated is kept by the problem.
+        let _ = Executor::new(problem, solver)
+            .configure(|s| s.param(x).max_iters(budget as u64))
+            .ctrlc(false)
+            .run();
+        }
+        let improved = best.lock().expect("no evaluation panics").1 < fx - 1e-6;
         if !improved {
             break;
         }
     }
+    let (x, fx) = best.lock().expect("no evaluation panics").clone();
     (with_vector(prior, &x), fx)
 }
 

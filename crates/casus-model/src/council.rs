@@ -124,15 +124,15 @@ fn decide_tabled(
         .filter(|(_, s, t)| *s == Stance::Forces && *t > 0.0)
         .map(|(m, _, t)| (m.to_string(), *t))
         .collect();
+    let ladder = Ladder::new(rule, det, crisis, stances.len(), required_force, quorum);
     let count = Count {
-        objected: !objectors.is_empty(),
+        objectors: ladder.counted_objectors(objectors.len()),
         takers: stances
             .iter()
             .filter(|(_, s, _)| matches!(s, Stance::Forces | Stance::Support))
             .count(),
         troops: contributors.iter().map(|(_, t)| t).sum(),
     };
-    let ladder = Ladder::new(rule, det, crisis, stances.len(), required_force, quorum);
     let (outcome, limited_by) = ladder.rung(&count);
     res.outcome = outcome;
     res.limited_by = limited_by;
@@ -152,12 +152,13 @@ fn decide_tabled(
     res
 }
 
-/// What the ladder reads of the members' stances: whether any formally
-/// objected, how many take part (forces or support), and the troops offered by
-/// those sending forces.
+/// What the ladder reads of the members' stances: how many formally objected
+/// (counted only as far as the rule can tell the numbers apart: under
+/// consensus the first objection already blocks, so 0 or 1), how many take
+/// part (forces or support), and the troops offered by those sending forces.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Count {
-    objected: bool,
+    objectors: usize,
     takers: usize,
     troops: f64,
 }
@@ -192,17 +193,49 @@ impl<'a> Ladder<'a> {
         }
     }
 
-    /// Whether the organ's rule lets the decision pass. Under consensus only a
-    /// formal objection blocks, with or without a limited format: with one
-    /// (CSTO since Dec 2010, S16) an abstaining member stays outside a decision
-    /// the others adopt; without one (NATO: "no voting", S214) not objecting
-    /// is consent. The flag says who is bound by the decision, which no outcome
-    /// here depends on; the treaty's procedure note states it.
-    fn passes(&self, c: &Count) -> bool {
-        match self.rule {
-            DecisionRule::Consensus { .. } => !c.objected,
+    /// Objectors beyond the number at which the rule can no longer adopt even
+    /// a statement are not told apart: the dynamic programme keeps
+    /// `counted_objectors(k)` instead of `k`, exact for every rung.
+    fn counted_objectors(&self, k: usize) -> usize {
+        let cap = match self.rule {
+            DecisionRule::Consensus { .. } => 1,
+            // A statement passes while objectors ≤ (1 − share)(voters + 1).
             DecisionRule::Majority { share } => {
-                // The requester counts as voting for its own request.
+                ((1.0 - share) * (self.voters as f64 + 1.0) + 1e-9).floor().max(0.0) as usize + 1
+            }
+        };
+        k.min(cap)
+    }
+
+    /// Whether the organ can adopt words (a statement, a call, consultations).
+    /// Under consensus only a formal objection blocks, with or without a
+    /// limited format: with one (CSTO since Dec 2010, S16) an abstaining member
+    /// stays outside a decision the others adopt; without one (NATO: "no
+    /// voting", S214) not objecting is consent. The flag says who is bound by
+    /// the decision, which no outcome here depends on; the treaty's procedure
+    /// note states it. Under a (qualified) majority, words pass unless enough
+    /// members vote against them: a member that abstains on sending anyone
+    /// does not vote against saying something (the Rio Treaty's Organ of
+    /// Consultation and the Arab League's councils adopted resolutions and
+    /// calls where they voted no action). The requester counts for its own
+    /// request.
+    fn words_pass(&self, c: &Count) -> bool {
+        match self.rule {
+            DecisionRule::Consensus { .. } => c.objectors == 0,
+            DecisionRule::Majority { share } => {
+                let for_words = (self.voters - c.objectors.min(self.voters)) as f64 + 1.0;
+                for_words / (self.voters.max(1) as f64 + 1.0) >= *share
+            }
+        }
+    }
+
+    /// Whether the organ can adopt an action (a mission, a deployment): under
+    /// consensus as for words (no objection); under a majority, the members
+    /// taking part (forces or support), with the requester, must reach the share.
+    fn action_passes(&self, c: &Count) -> bool {
+        match self.rule {
+            DecisionRule::Consensus { .. } => c.objectors == 0,
+            DecisionRule::Majority { share } => {
                 (c.takers as f64 + 1.0) / (self.voters.max(1) as f64 + 1.0) >= *share
             }
         }
@@ -211,10 +244,10 @@ impl<'a> Ladder<'a> {
     /// The rung adopted on `c`, and why it is not higher.
     fn rung(&self, c: &Count) -> (Outcome, &'static str) {
         let asked = self.asked;
-        if !self.passes(c) {
+        if !self.words_pass(c) {
             return (Outcome::None, "a formal objection blocked the decision");
         }
-        if asked > Outcome::Statement && c.takers < self.need {
+        if asked > Outcome::Statement && (c.takers < self.need || !self.action_passes(c)) {
             return (
                 Outcome::Statement,
                 "too few members took part to adopt more than a statement",
@@ -306,8 +339,8 @@ const GRID: f64 = 1024.0;
 /// probabilities run in a fixed order).
 fn merge(from: &mut Vec<(Count, f64)>, into: &mut Vec<(Count, f64)>) {
     from.sort_by(|(a, _), (b, _)| {
-        (a.objected, a.takers)
-            .cmp(&(b.objected, b.takers))
+        (a.objectors, a.takers)
+            .cmp(&(b.objectors, b.takers))
             .then(a.troops.total_cmp(&b.troops))
     });
     into.clear();
@@ -345,7 +378,7 @@ fn tabled_distribution(
     let enough = |troops: f64| troops > 0.0 && troops >= required_force;
     let mut states: Vec<(Count, f64)> = vec![(
         Count {
-            objected: false,
+            objectors: 0,
             takers: 0,
             troops: 0.0,
         },
@@ -372,7 +405,7 @@ fn tabled_distribution(
                     }
                     Stance::Support => c.takers += 1,
                     Stance::Abstain => {}
-                    Stance::Object => c.objected = true,
+                    Stance::Object => c.objectors = ladder.counted_objectors(c.objectors + 1),
                 }
                 next.push((c, q * p));
             }
@@ -499,6 +532,51 @@ mod tests {
             Some("CCC"),
         );
         assert_eq!(r.outcome, Outcome::Statement);
+    }
+
+    const TWO_THIRDS: DecisionRule = DecisionRule::Majority { share: 2.0 / 3.0 };
+
+    #[test]
+    fn under_a_majority_a_failed_vote_on_action_still_adopts_words() {
+        // Three of six vote to send forces (with the requester 4/7 < 2/3), two
+        // abstain, one votes against: no action, but a statement passes (6/7).
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Support, 0.0),
+            ("DDD", Stance::Support, 0.0),
+            ("EEE", Stance::Abstain, 0.0),
+            ("FFF", Stance::Abstain, 0.0),
+            ("GGG", Stance::Object, 0.0),
+        ];
+        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        assert_eq!(r.outcome, Outcome::Statement);
+    }
+
+    #[test]
+    fn under_a_majority_enough_votes_against_block_even_words() {
+        // Three of six vote against: 4/7 for words < 2/3.
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Support, 0.0),
+            ("DDD", Stance::Abstain, 0.0),
+            ("EEE", Stance::Object, 0.0),
+            ("FFF", Stance::Object, 0.0),
+            ("GGG", Stance::Object, 0.0),
+        ];
+        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        assert_eq!(r.outcome, Outcome::None);
+    }
+
+    #[test]
+    fn under_a_majority_one_objection_does_not_block_a_deployment() {
+        let st = [
+            ("BBB", Stance::Forces, 5000.0),
+            ("CCC", Stance::Forces, 0.0),
+            ("DDD", Stance::Support, 0.0),
+            ("EEE", Stance::Object, 0.0),
+        ];
+        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        assert_eq!(r.outcome, Outcome::Deployment);
     }
 
     #[test]

@@ -452,9 +452,15 @@ impl<'a> Facts<'a> {
         scale * crisis.reach.share()
     }
 
-    /// The troops `s` would send: its share of the alliance's pledges to the rapid
-    /// reaction forces, applied to the strength of the force the request calls for,
-    /// bounded by its available personnel.
+    /// The troops `s` would send. Where the alliance has a standing force for
+    /// the role with pledges (the CSTO's collective forces), its share of the
+    /// pledges applied to the strength of the force the request calls for.
+    /// Where it has none (ECOMOG, Peninsula Shield beyond its core, the Arab
+    /// League's and the Rio Treaty's ad hoc forces, SADC before its Standby
+    /// Force, NATO's reassurance deployments), forces are generated ad hoc:
+    /// each member willing to send forces offers the share of its forces a
+    /// state can keep deployed (`ad_hoc_share`, NATO's usability target for
+    /// sustained operations). Either is bounded by its available personnel.
     pub fn pool(&self, s: &str, asks: Ask) -> f64 {
         let role = match asks {
             Ask::Peacekeepers => "peacekeeping",
@@ -468,7 +474,7 @@ impl<'a> Facts<'a> {
             .sum();
         let strength = self.force_strength(role);
         if total_pledged <= 0.0 || strength <= 0.0 {
-            return 0.0;
+            return (self.params.ad_hoc_share * self.available(s)).max(0.0);
         }
         let share = self.alliance.pledged(s, "rapid_reaction") / total_pledged;
         (share * strength).min(self.available(s)).max(0.0)

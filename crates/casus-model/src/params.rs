@@ -109,6 +109,9 @@ params! {
     viable_force_share,
     /// Share of an adversary's active personnel a deployment must match to be viable.
     adversary_force_share,
+    /// Share of its available personnel a member offers to a force generated ad
+    /// hoc (the alliance has no standing force with pledges for the role).
+    ad_hoc_share,
     /// Initial trust of a member in the alliance (0–1).
     initial_trust,
     /// Trust lost per rung of the ladder between what was owed and what was given.

@@ -12,6 +12,7 @@ use crate::decision::{self, AskDecision, Crisis, Facts};
 use crate::dynamics::{Memory, Outcome};
 use crate::event::{Ask, EventKind};
 use crate::params::Params;
+use std::sync::Arc;
 use crate::scenario::{Scenario, World};
 use crate::state::StateCode;
 use crate::treaty::{Determination, ObligationKind, Situation, determine};
@@ -119,7 +120,9 @@ pub(crate) fn notice_months(alliance: &crate::alliance::Alliance, date: Date) ->
 
 /// A scenario prepared for replication.
 pub struct Plan {
-    pub world: World,
+    /// The world with the scenario's overrides applied; shared, because a
+    /// calibration re-plays one case under many parameter vectors.
+    pub world: Arc<World>,
     pub scenario: Scenario,
     pub params: Params,
     /// Each step with the index of the event it comes from.
@@ -238,7 +241,7 @@ fn bilateral_request_of(
 impl Plan {
     /// Prepare a scenario: apply overrides, analyse every event under the treaty.
     pub fn new(world: &World, scenario: &Scenario, params: &Params) -> Result<Plan, AnalysisError> {
-        let world = world.with_overrides(&scenario.overrides);
+        let world = Arc::new(world.with_overrides(&scenario.overrides));
         let alliance = world
             .alliances
             .get(&scenario.alliance)
@@ -378,6 +381,20 @@ impl Plan {
             steps,
             prior_asks,
         })
+    }
+
+    /// The same plan under other parameters. Nothing a plan prepares (the
+    /// overridden world, the treaty pass, the steps) reads the parameters, so
+    /// this skips all of it: the calibration's objective re-plays each case
+    /// under thousands of parameter vectors.
+    pub fn reparametrised(&self, params: &Params) -> Plan {
+        Plan {
+            world: Arc::clone(&self.world),
+            scenario: self.scenario.clone(),
+            params: params.clone(),
+            steps: self.steps.clone(),
+            prior_asks: self.prior_asks.clone(),
+        }
     }
 
     /// The requester's ask decision before the formal request at event `ev`
