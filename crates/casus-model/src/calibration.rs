@@ -335,10 +335,12 @@ impl<'a> Prepared<'a> {
         let per_case: Vec<f64> = self
             .cases
             .par_iter()
-            .map(|(c, plan)| match predict_planned(c, &plan.reparametrised(p)) {
-                Ok(preds) => log_likelihood(&preds),
-                Err(_) => f64::NEG_INFINITY,
-            })
+            .map(
+                |(c, plan)| match predict_planned(c, &plan.reparametrised(p)) {
+                    Ok(preds) => log_likelihood(&preds),
+                    Err(_) => f64::NEG_INFINITY,
+                },
+            )
             .collect();
         per_case.iter().sum()
     }
@@ -509,7 +511,6 @@ pub fn fit(
             .configure(|s| s.param(x).max_iters(budget as u64))
             .ctrlc(false)
             .run();
-        }
         let improved = best.lock().expect("no evaluation panics").1 < fx - 1e-6;
         if !improved {
             break;

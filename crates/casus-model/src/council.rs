@@ -201,7 +201,10 @@ impl<'a> Ladder<'a> {
             DecisionRule::Consensus { .. } => 1,
             // A statement passes while objectors ≤ (1 − share)(voters + 1).
             DecisionRule::Majority { share } => {
-                ((1.0 - share) * (self.voters as f64 + 1.0) + 1e-9).floor().max(0.0) as usize + 1
+                ((1.0 - share) * (self.voters as f64 + 1.0) + 1e-9)
+                    .floor()
+                    .max(0.0) as usize
+                    + 1
             }
         };
         k.min(cap)
@@ -548,7 +551,15 @@ mod tests {
             ("FFF", Stance::Abstain, 0.0),
             ("GGG", Stance::Object, 0.0),
         ];
-        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        let r = decide(
+            &TWO_THIRDS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            &params(0.0),
+            None,
+        );
         assert_eq!(r.outcome, Outcome::Statement);
     }
 
@@ -563,7 +574,15 @@ mod tests {
             ("FFF", Stance::Object, 0.0),
             ("GGG", Stance::Object, 0.0),
         ];
-        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        let r = decide(
+            &TWO_THIRDS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            &params(0.0),
+            None,
+        );
         assert_eq!(r.outcome, Outcome::None);
     }
 
@@ -575,7 +594,15 @@ mod tests {
             ("DDD", Stance::Support, 0.0),
             ("EEE", Stance::Object, 0.0),
         ];
-        let r = decide(&TWO_THIRDS, &open_det(), &crisis(true), &st, 100.0, &params(0.0), None);
+        let r = decide(
+            &TWO_THIRDS,
+            &open_det(),
+            &crisis(true),
+            &st,
+            100.0,
+            &params(0.0),
+            None,
+        );
         assert_eq!(r.outcome, Outcome::Deployment);
     }
 

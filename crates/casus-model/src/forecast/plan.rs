@@ -12,11 +12,11 @@ use crate::decision::{self, AskDecision, Crisis, Facts};
 use crate::dynamics::{Memory, Outcome};
 use crate::event::{Ask, EventKind};
 use crate::params::Params;
-use std::sync::Arc;
 use crate::scenario::{Scenario, World};
 use crate::state::StateCode;
 use crate::treaty::{Determination, ObligationKind, Situation, determine};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What kind of decision an event calls for.
 #[derive(Clone, Debug, PartialEq)]
