@@ -14,6 +14,11 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 
+/// The replications of a forecast nobody sized: `casus forecast`'s default and
+/// what `run` shows. At 10,000 the 95% interval of any probability is within
+/// ±1 percentage point.
+pub const DEFAULT_RUNS: u64 = 10_000;
+
 /// What a forecast is asked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForecastRequest {

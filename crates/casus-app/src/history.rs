@@ -168,11 +168,34 @@ pub struct BacktestSummary {
 
 /// Predict every case with the given parameters and score them.
 pub fn backtest(world: &World, req: &BacktestRequest) -> Result<BacktestSummary, Error> {
+    backtest_with(world, req, &crate::Silent)
+}
+
+/// [`backtest`], reporting to `progress` how many cases are predicted. The
+/// cases are predicted in order on one thread, as the model's own backtest
+/// does, so the summary is the same whoever listens.
+pub fn backtest_with(
+    world: &World,
+    req: &BacktestRequest,
+    progress: &dyn Progress,
+) -> Result<BacktestSummary, Error> {
     let groups = match req.hold_out {
         Some(HoldOut::Alliance) => Some(groups(&req.cases, HoldOut::Alliance)?),
         _ => None,
     };
-    let mut b = score_cases(world, &req.cases, &req.params).map_err(Error::Model)?;
+    let mut b = if progress.wanted() {
+        watch(req.cases.len() as u64, progress, |done| {
+            let mut predictions = Vec::new();
+            for c in &req.cases {
+                predictions.extend(predict(world, c, &req.params)?);
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok::<_, String>(evaluate(predictions))
+        })
+    } else {
+        score_cases(world, &req.cases, &req.params)
+    }
+    .map_err(Error::Model)?;
     let by_alliance = groups.map(|g| by_group(&mut b, &req.cases, &g));
     Ok(BacktestSummary {
         cases: req.cases.len(),

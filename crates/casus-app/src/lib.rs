@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | what is bundled | [`catalogue::list`] | [`catalogue::Catalogue`] |
 //! | validate a scenario | [`catalogue::check`] | [`catalogue::CheckSummary`] |
-//! | the treaty's reading of a timeline | [`timeline::run`] | [`timeline::RunSummary`] |
+//! | the treaty's reading of a timeline, and what is likely | [`timeline::run`] | [`timeline::RunSummary`] |
 //! | every decision along the modal course | [`timeline::explain`] | [`timeline::ExplainSummary`] |
 //! | Monte Carlo over the timeline | [`forecast::forecast`] | [`forecast::ForecastSummary`] |
 //! | the years after it (`--until`) | [`forecast::horizon`] | [`forecast::HorizonSummary`] |
@@ -25,7 +25,9 @@
 //! A calibration also hands each finished fit to a
 //! [`checkpoint::Checkpoints`] sink and resumes from a [`checkpoint::Checkpoint`].
 //! [`render`] holds the JSON documents every front end shares (the CLI's `--json`
-//! bytes), so that a binding produces the same JSON by calling one function.
+//! bytes), so that a binding produces the same JSON by calling one function;
+//! [`tables`] turns each summary into tidy, typed tables (the CLI's `--csv` and
+//! `--parquet`, a binding's data frames).
 
 pub mod anchors;
 pub mod catalogue;
@@ -35,6 +37,7 @@ pub mod forecast;
 pub mod history;
 mod progress;
 pub mod render;
+pub mod tables;
 pub mod timeline;
 
 pub use error::Error;

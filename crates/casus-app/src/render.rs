@@ -7,26 +7,53 @@
 //! `Serialize` (their own structure, for tools that want every field); the
 //! documents here are the stable format.
 
-use crate::forecast::{ForecastSummary, HorizonSummary};
+use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary};
 use crate::history::{BacktestSummary, GroupScores};
 use crate::timeline::{ExplainSummary, RunSummary};
 use casus_model::calibration::{ASK_CHOICES, Backtest, Scores};
 use casus_model::decision::Stance;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 fn document(v: &Value) -> String {
     // A `Value` has string keys only: serialising it cannot fail.
     serde_json::to_string_pretty(v).expect("a JSON value serialises") + "\n"
 }
 
-/// `casus run --json`.
+/// `casus run --json`: `events[]`, each the event with its `treaty`
+/// determination (or `bilateral` request) and, where the forecast decided
+/// something, `forecast` (the fields of `casus forecast --json`'s event) and
+/// `council` (the council's decision under the most likely stances, as in
+/// `casus explain --json`); `runs` and `generator` say how the forecast was made.
 pub fn run_json(s: &RunSummary) -> String {
+    let forecasts: BTreeMap<&str, &EventForecast> = s
+        .forecast
+        .events
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    let events: Vec<Value> = s
+        .events
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::to_value(e).expect("an analysed event serialises");
+            if let Some(f) = forecasts.get(e.event.id.as_str()) {
+                v["forecast"] = forecast_event(f, Map::new());
+            }
+            if let Some(c) = s.councils.get(&e.event.id) {
+                v["council"] = json!(c);
+            }
+            v
+        })
+        .collect();
     document(&json!({
         "scenario": s.scenario,
         "title": s.title,
         "alliance": s.alliance,
         "seed": s.seed,
-        "events": s.events,
+        "runs": s.forecast.runs,
+        "generator": GENERATOR,
+        "events": events,
     }))
 }
 
@@ -51,58 +78,72 @@ fn object<'a>(m: impl Iterator<Item = (&'a String, &'a f64)>) -> Value {
     Value::Object(m.map(|(k, v)| (k.clone(), json!(v))).collect())
 }
 
-/// `casus forecast --json`: `events[]` with `id`, `date`, `kind`, `outcomes`,
-/// `ci95`, per member stance probabilities and expected contributions,
-/// `p_request`, `deployment`, `p_sign`/`p_all_sign`, `p_take_part`/`p_host_cancels`.
+/// One event of a forecast: `outcomes`, `ci95`, `members`, `p_request`,
+/// `deployment`, `p_sign`/`p_all_sign`, `p_take_part`/`p_host_cancels`, each
+/// where the event has it.
+fn forecast_event(ev: &EventForecast, mut e: Map<String, Value>) -> Value {
+    if let Some(a) = &ev.answer {
+        let mut outcomes = Map::new();
+        let mut ci = Map::new();
+        for (r, sh) in &a.outcomes {
+            outcomes.insert(r.name().into(), json!(sh.p));
+            ci.insert(r.name().into(), json!([sh.ci95.0, sh.ci95.1]));
+        }
+        e.insert("outcomes".into(), Value::Object(outcomes));
+        e.insert("ci95".into(), Value::Object(ci));
+        let members: Map<String, Value> = a
+            .members
+            .iter()
+            .map(|(m, f)| {
+                let st: Map<String, Value> = Stance::ALL
+                    .iter()
+                    .map(|s| (s.name().into(), json!(f.stances[*s as usize])))
+                    .collect();
+                (
+                    m.clone(),
+                    json!({ "stances": st, "expected_troops": f.expected_troops }),
+                )
+            })
+            .collect();
+        e.insert("members".into(), Value::Object(members));
+        if let Some(r) = &ev.request {
+            e.insert("p_request".into(), json!(r.p));
+        }
+        if let Some(d) = &a.deployment {
+            e.insert(
+                "deployment".into(),
+                json!({
+                    "expected_days_to_deploy": d.expected_days_to_deploy,
+                    "expected_troops_if_deployed": d.expected_troops_if_deployed,
+                }),
+            );
+        }
+    }
+    if let Some(su) = &ev.summit {
+        e.insert("p_sign".into(), object(su.p_sign.iter()));
+        e.insert("p_all_sign".into(), json!(su.p_all_sign));
+    }
+    if let Some(x) = &ev.exercise {
+        e.insert("p_take_part".into(), object(x.p_take_part.iter()));
+        e.insert("p_host_cancels".into(), json!(x.p_host_cancels));
+    }
+    Value::Object(e)
+}
+
+const GENERATOR: &str = "PCG64 (Lcg128Xsl64), stream = replication index";
+
+/// `casus forecast --json`: `events[]` with `id`, `date`, `kind` and the
+/// fields of [`forecast_event`].
 pub fn forecast_json(s: &ForecastSummary) -> String {
     let events: Vec<Value> = s
         .events
         .iter()
         .map(|ev| {
-            let mut e = json!({ "id": ev.id, "date": ev.date, "kind": ev.kind });
-            if let Some(a) = &ev.answer {
-                let mut outcomes = Map::new();
-                let mut ci = Map::new();
-                for (r, sh) in &a.outcomes {
-                    outcomes.insert(r.name().into(), json!(sh.p));
-                    ci.insert(r.name().into(), json!([sh.ci95.0, sh.ci95.1]));
-                }
-                e["outcomes"] = Value::Object(outcomes);
-                e["ci95"] = Value::Object(ci);
-                let members: Map<String, Value> = a
-                    .members
-                    .iter()
-                    .map(|(m, f)| {
-                        let st: Map<String, Value> = Stance::ALL
-                            .iter()
-                            .map(|s| (s.name().into(), json!(f.stances[*s as usize])))
-                            .collect();
-                        (
-                            m.clone(),
-                            json!({ "stances": st, "expected_troops": f.expected_troops }),
-                        )
-                    })
-                    .collect();
-                e["members"] = Value::Object(members);
-                if let Some(r) = &ev.request {
-                    e["p_request"] = json!(r.p);
-                }
-                if let Some(d) = &a.deployment {
-                    e["deployment"] = json!({
-                        "expected_days_to_deploy": d.expected_days_to_deploy,
-                        "expected_troops_if_deployed": d.expected_troops_if_deployed,
-                    });
-                }
-            }
-            if let Some(su) = &ev.summit {
-                e["p_sign"] = object(su.p_sign.iter());
-                e["p_all_sign"] = json!(su.p_all_sign);
-            }
-            if let Some(x) = &ev.exercise {
-                e["p_take_part"] = object(x.p_take_part.iter());
-                e["p_host_cancels"] = json!(x.p_host_cancels);
-            }
-            e
+            let head = json!({ "id": ev.id, "date": ev.date, "kind": ev.kind });
+            let Value::Object(head) = head else {
+                unreachable!("an object literal")
+            };
+            forecast_event(ev, head)
         })
         .collect();
     document(&json!({
@@ -110,7 +151,7 @@ pub fn forecast_json(s: &ForecastSummary) -> String {
         "alliance": s.alliance,
         "runs": s.runs,
         "seed": s.seed,
-        "generator": "PCG64 (Lcg128Xsl64), stream = replication index",
+        "generator": GENERATOR,
         "events": events,
     }))
 }

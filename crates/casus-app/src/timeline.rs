@@ -1,7 +1,8 @@
 //! `run` and `explain`: what the treaty says of each event of a timeline, and
 //! every decision along its most likely course.
 
-use crate::Error;
+use crate::forecast::{DEFAULT_RUNS, ForecastRequest, ForecastSummary, forecast};
+use crate::{Error, Silent, Threads};
 use casus_model::analysis::{EventAnalysis, analyse_timeline};
 use casus_model::council::CouncilResult;
 use casus_model::dynamics::Outcome;
@@ -10,8 +11,10 @@ use casus_model::forecast::{Decisions, Plan, modal_course};
 use casus_model::params::Params;
 use casus_model::scenario::{Scenario, World};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::num::NonZeroU64;
 
-/// The treaty's reading of a timeline.
+/// The treaty's reading of a timeline, and what is likely to come of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunSummary {
     pub scenario: String,
@@ -21,18 +24,57 @@ pub struct RunSummary {
     /// The seed the run reports (the request's, else the scenario's).
     pub seed: u64,
     pub events: Vec<EventAnalysis>,
+    /// What is likely: the forecast of the same timeline with this seed and
+    /// [`DEFAULT_RUNS`] replications — the numbers a plain `casus forecast`
+    /// prints, so a newcomer's first run shows the answer beside the reasons.
+    pub forecast: ForecastSummary,
+    /// Why, in one line per decided event: the council's decision under the
+    /// most likely stances (the modal course `explain` details), by event id.
+    pub councils: BTreeMap<String, CouncilResult>,
 }
 
-/// Apply the treaty to every event of `scenario`.
+/// Apply the treaty to every event of `scenario` and forecast it with the
+/// bundled parameters.
 pub fn run(world: &World, scenario: &Scenario, seed: Option<u64>) -> Result<RunSummary, Error> {
+    let params = casus_data::params::bundled_params()?.params();
+    run_with(world, scenario, seed, &params)
+}
+
+/// [`run`] with the given parameters. The forecast costs little (10,000
+/// replications of a bundled scenario take a few tens of milliseconds), and Monte
+/// Carlo rather than exact enumeration keeps that cost linear in the timeline:
+/// exact enumeration branches at every decision, which a long scenario file
+/// would make exponential.
+pub fn run_with(
+    world: &World,
+    scenario: &Scenario,
+    seed: Option<u64>,
+    params: &Params,
+) -> Result<RunSummary, Error> {
     let events = analyse_timeline(world, scenario)?;
+    let seed = seed.unwrap_or(scenario.seed);
+    let req = ForecastRequest {
+        scenario: scenario.clone(),
+        params: params.clone(),
+        runs: NonZeroU64::new(DEFAULT_RUNS).expect("DEFAULT_RUNS > 0"),
+        seed: Some(seed),
+        threads: Threads::ALL_CORES,
+    };
+    let forecast = forecast(world, &req, &Silent)?;
+    let plan = Plan::new(world, scenario, params)?;
+    let councils = modal_course(&plan)
+        .into_iter()
+        .filter_map(|(ev, _, draw)| Some((scenario.events[ev].id.clone(), draw.council?)))
+        .collect();
     Ok(RunSummary {
         scenario: scenario.id.clone(),
         title: scenario.title.clone(),
         description: scenario.description.clone(),
         alliance: scenario.alliance.clone(),
-        seed: seed.unwrap_or(scenario.seed),
+        seed,
         events,
+        forecast,
+        councils,
     })
 }
 

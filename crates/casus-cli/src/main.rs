@@ -4,19 +4,22 @@
 //! Reading input files, the clock and the terminal, and writing outputs, happen
 //! here at the edge; no use-case logic does.
 
+mod export;
 mod history;
 mod input;
 mod output;
+mod progress;
 mod report;
 
 use anyhow::{Context, Result};
 use casus_app::forecast::{ForecastRequest, HorizonRequest};
 use casus_app::history::{BacktestRequest, CalibrateRequest, HoldOut, PriorSd};
-use casus_app::{Progress, Silent, Threads, render};
+use casus_app::{Threads, render, tables};
 use casus_data::bundled_world;
 use casus_model::scenario::World;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal as _;
+use export::ExportArgs;
+use progress::Bar;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,13 +39,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// List the bundled alliances, states and scenarios.
-    List,
+    List(ListArgs),
     /// Validate a scenario file (or a bundled scenario) and report every problem.
     Check {
         /// Path to a scenario .toml file, or the name of a bundled scenario.
         scenario: String,
     },
-    /// Run a scenario: the timeline, and for each event what the treaty says and why.
+    /// Run a scenario: what is likely to happen (the outcome probabilities of a
+    /// quick forecast) and, for each event, what the treaty says and why.
     Run(RunArgs),
     /// Explain every decision of a scenario along its most likely course: utility
     /// terms, choice probabilities, who blocks.
@@ -62,12 +66,22 @@ enum Command {
 }
 
 #[derive(Args)]
+struct ListArgs {
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+#[derive(Args)]
 struct RunArgs {
     /// A bundled scenario name (see `casus list`) or a path to a .toml file.
     scenario: String,
-    /// Seed for stochastic parts (default: the scenario's own seed).
+    /// Seed of the forecast shown beside the treaty's reading (default: the
+    /// scenario's own seed, as `casus forecast`).
     #[arg(long)]
     seed: Option<u64>,
+    /// Parameter file (default: the bundled one).
+    #[arg(long)]
+    params: Option<PathBuf>,
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
@@ -75,6 +89,8 @@ struct RunArgs {
     /// instead of standard output; `-` is standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 #[derive(Args)]
@@ -90,6 +106,8 @@ struct ExplainArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 #[derive(Args)]
@@ -97,7 +115,7 @@ struct ForecastArgs {
     /// A bundled scenario name or a path to a .toml file.
     scenario: String,
     /// Number of replications.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = casus_app::forecast::DEFAULT_RUNS)]
     runs: u64,
     /// Seed (default: the scenario's own seed).
     #[arg(long)]
@@ -122,6 +140,8 @@ struct ForecastArgs {
     /// With --until: also write fan charts (SVG) to this file.
     #[arg(long)]
     svg: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 /// How `--hold-out` groups the cases.
@@ -160,6 +180,8 @@ struct BacktestArgs {
     /// the other alliances' base rates (needs cases of two alliances or more).
     #[arg(long, value_enum)]
     hold_out: Option<HoldOutArg>,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 #[derive(Args)]
@@ -170,6 +192,8 @@ struct AnchorsArgs {
     /// The alliance whose collective-defence clause is invoked.
     #[arg(long, default_value = "CSTO")]
     alliance: String,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 #[derive(Args)]
@@ -212,6 +236,8 @@ struct CalibrateArgs {
     /// the one an uninterrupted run writes.
     #[arg(long)]
     resume: bool,
+    #[command(flatten)]
+    export: ExportArgs,
 }
 
 fn load_param_file(path: Option<&PathBuf>) -> Result<casus_data::params::ParamFile> {
@@ -252,44 +278,6 @@ fn app(e: casus_app::Error) -> anyhow::Error {
     }
 }
 
-/// A progress line on standard error while long work runs (terminals only).
-struct ProgressLine {
-    shown: bool,
-    unit: &'static str,
-}
-
-impl ProgressLine {
-    fn new(shown: bool, unit: &'static str) -> Self {
-        ProgressLine {
-            shown: shown && std::io::stderr().is_terminal(),
-            unit,
-        }
-    }
-
-    /// Clear the line once the work is done.
-    fn finish(&self) {
-        if self.shown {
-            eprint!("\r{}\r", " ".repeat(70));
-        }
-    }
-}
-
-impl Progress for ProgressLine {
-    fn update(&self, done: u64, total: u64) {
-        let width = 30;
-        let filled = (width as u64 * done / total.max(1)) as usize;
-        eprint!(
-            "\r[{}{}] {done}/{total} {}",
-            "#".repeat(filled),
-            " ".repeat(width - filled.min(width)),
-            self.unit
-        );
-    }
-    fn wanted(&self) -> bool {
-        self.shown
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
@@ -321,9 +309,12 @@ fn execute(cli: Cli) -> Result<()> {
         None => (bundled_world().map_err(input::InvalidInput)?, Vec::new()),
     };
     match cli.command {
-        Command::List => {
+        Command::List(a) => {
+            a.export.check()?;
             let on = casus_model::Date::new(2026, 1, 1).expect("valid date");
-            let mut text = report::catalogue_text(&casus_app::catalogue::list(&world, on));
+            let c = casus_app::catalogue::list(&world, on);
+            a.export.write(&tables::catalogue(&c))?;
+            let mut text = report::catalogue_text(&c);
             if !notes.is_empty() {
                 text.push_str("overlay:\n");
                 for n in &notes {
@@ -339,22 +330,27 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Run(a) => {
             output::check_all(&[a.output.as_ref()])?;
+            a.export.check()?;
+            let params = load_params(a.params.as_ref())?;
             let sc = input::load_scenario(&a.scenario, &world)?;
-            let s = casus_app::timeline::run(&world, &sc, a.seed).map_err(app)?;
+            let s = casus_app::timeline::run_with(&world, &sc, a.seed, &params).map_err(app)?;
+            a.export.write(&tables::run(&s))?;
             let text = if a.json {
                 render::run_json(&s)
             } else {
-                report::timeline(&s)
+                report::timeline(&s, &a.scenario)
             };
             emit(&text, a.output.as_ref())
         }
         Command::Explain(a) => {
+            a.export.check()?;
             let req = casus_app::timeline::ExplainRequest {
                 params: load_params(a.params.as_ref())?,
                 scenario: input::load_scenario(&a.scenario, &world)?,
                 event: a.event,
             };
             let s = casus_app::timeline::explain(&world, &req).map_err(app)?;
+            a.export.write(&tables::explain(&s))?;
             let text = if a.json {
                 render::explain_json(&s)
             } else {
@@ -364,13 +360,18 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Forecast(a) => forecast(a, &world),
         Command::Anchors(a) => {
+            a.export.check()?;
             let req = casus_app::anchors::AnchorsRequest {
                 alliance: a.alliance,
                 params: load_params(a.params.as_ref())?,
                 years: casus_app::anchors::default_years(),
                 threads: Threads::ALL_CORES,
             };
-            let s = casus_app::anchors::anchors(&world, &req, &Silent).map_err(app)?;
+            let bar = Bar::new("invocations");
+            let s = casus_app::anchors::anchors(&world, &req, &bar);
+            bar.finish();
+            let s = s.map_err(app)?;
+            a.export.write(&tables::anchors(&s))?;
             emit(&history::anchors_text(&s), None)
         }
         Command::Backtest(a) => backtest(a, &world),
@@ -383,8 +384,9 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let threads = threads(a.threads)?;
     let params = load_params(a.params.as_ref())?;
     output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
+    a.export.check()?;
     let scenario = input::load_scenario(&a.scenario, world)?;
-    let line = ProgressLine::new(runs.get() >= 200_000, "replications");
+    let line = Bar::new("replications");
     if let Some(until) = a.until {
         let until: casus_model::Date = until.parse().map_err(|e| {
             anyhow::anyhow!(
@@ -406,6 +408,7 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         if let Some(svg) = &a.svg {
             output::write_to(svg, &report::horizon_svg(&s))?;
         }
+        a.export.write(&tables::horizon(&s))?;
         let text = if a.json {
             render::horizon_json(&s)
         } else {
@@ -426,6 +429,7 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let s = casus_app::forecast::forecast(world, &req, &line);
     line.finish();
     let s = s.map_err(app)?;
+    a.export.write(&tables::forecast(&s))?;
     let text = if a.json {
         render::forecast_json(&s)
     } else {
@@ -436,12 +440,17 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
 
 fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
     output::check_all(&[a.reliability.as_ref()])?;
+    a.export.check()?;
     let req = BacktestRequest {
         params: load_params(a.params.as_ref())?,
         cases: history::cases(a.cases.as_deref(), world)?,
         hold_out: a.hold_out.map(HoldOut::from),
     };
-    let s = casus_app::history::backtest(world, &req).map_err(app)?;
+    let bar = Bar::new("cases");
+    let s = casus_app::history::backtest_with(world, &req, &bar);
+    bar.finish();
+    let s = s.map_err(app)?;
+    a.export.write(&tables::backtest(&s))?;
     if let Some(svg) = a.reliability {
         history::write(
             &svg,
@@ -467,6 +476,7 @@ fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
 fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let prior_sd = PriorSd::new(a.prior_sd).context("--prior-sd must be a positive number")?;
     output::check_all(&[Some(&a.output), a.reliability.as_ref()])?;
+    a.export.check()?;
     let base = match a.params.as_ref() {
         Some(_) => load_param_file(a.params.as_ref())?,
         None => casus_data::params::bundled_priors().map_err(input::InvalidInput)?,
@@ -497,7 +507,7 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot resume from `{}`: {}", p.display(), app(e)))?;
         eprintln!("resuming from `{}`: {n} fits done", p.display());
     }
-    let line = ProgressLine::new(true, "fits");
+    let line = Bar::new("fits");
     let sink = history::CheckpointFile::new(checkpoint.clone(), history::stop_after_fits()?);
     let c = casus_app::history::calibrate_checkpointed(world, &req, &line, &sink);
     line.finish();
@@ -516,7 +526,7 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
             std::env::args()
                 .skip(1)
                 .filter(|a| a != "--resume")
-                .map(|a| shell_word(&a)),
+                .map(|a| report::shell_word(&a)),
         )
         .collect::<Vec<_>>()
         .join(" ");
@@ -536,22 +546,10 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let pf = history::fitted_file(&base, &c.fitted, history::calibration_meta(&c, &provenance));
     history::write(&a.output, &history::param_file_text(&pf)?)?;
     history::remove_checkpoint(checkpoint.as_deref())?;
+    a.export.write(&tables::calibration(&c, &base.params()))?;
     let mut report = history::calibration_text(&c);
     report.push_str(&format!("\nwrote {}\n", a.output.display()));
     emit(&report, None)
-}
-
-/// An argument as a shell would need it written: quoted when it holds
-/// anything but plain characters.
-fn shell_word(a: &str) -> String {
-    let plain = !a.is_empty()
-        && a.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-    if plain {
-        a.to_string()
-    } else {
-        format!("'{}'", a.replace('\'', "'\\''"))
-    }
 }
 
 /// Today's date (UTC) from the system clock — the CLI is the edge that may read it.

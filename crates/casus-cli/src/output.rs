@@ -92,11 +92,16 @@ impl Output {
 
     /// Write `text` whole.
     pub fn write(&self, text: &str) -> Result<()> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Write `bytes` whole (a binary format such as Parquet).
+    pub fn write_bytes(&self, bytes: &[u8]) -> Result<()> {
         match self {
             Output::Stdout => {
                 let mut out = std::io::stdout().lock();
                 // A closed pipe (`casus run … | head`) is not an error worth a message.
-                match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                match out.write_all(bytes).and_then(|_| out.flush()) {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     Err(e) => bail!("cannot write to standard output: {e}"),
                     Ok(()) => Ok(()),
@@ -104,7 +109,7 @@ impl Output {
             }
             Output::File { shown, target } => {
                 let tmp = temp_name(target);
-                let r = replace(target, &tmp, text.as_bytes());
+                let r = replace(target, &tmp, bytes);
                 if let Err(e) = r {
                     let _ = std::fs::remove_file(&tmp);
                     bail!("cannot write `{}`: {e}", shown.display());

@@ -4,8 +4,9 @@
 //! summaries only; the JSON documents are `casus_app::render`'s.
 
 use casus_app::catalogue::{Catalogue, CheckSummary};
-use casus_app::forecast::{ForecastSummary, HorizonSummary, YearSummary};
+use casus_app::forecast::{Answer, ForecastSummary, HorizonSummary, Share, YearSummary};
 use casus_app::timeline::{ExplainSummary, RunSummary};
+use casus_model::analysis::EventAnalysis;
 use casus_model::treaty::{Condition, Determination, Outcome, Requirement, Verdict};
 use std::fmt::Write as _;
 
@@ -182,8 +183,147 @@ pub fn determination(out: &mut String, d: &Determination) {
     }
 }
 
-/// The whole timeline.
-pub fn timeline(s: &RunSummary) -> String {
+/// The outcomes of one event, most likely first: the first with its 95%
+/// interval, the others as percentages.
+fn likely_outcomes(a: &Answer) -> String {
+    let mut by_p: Vec<&(casus_model::dynamics::Outcome, Share)> = a.outcomes.iter().collect();
+    // Stable: equal probabilities keep the ladder's order.
+    by_p.sort_by_key(|x| std::cmp::Reverse(x.1.count));
+    by_p.iter()
+        .enumerate()
+        .map(|(i, (o, sh))| {
+            if i == 0 {
+                format!(
+                    "{} {} [{}, {}]",
+                    o.name(),
+                    pct(sh.p).trim(),
+                    pct(sh.ci95.0).trim(),
+                    pct(sh.ci95.1).trim()
+                )
+            } else {
+                format!("{} {}", o.name(), pct(sh.p).trim())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Each member's most likely stance, grouped by stance: "forces: BLR 84%, …".
+fn likely_stances(a: &Answer) -> String {
+    let mut groups: Vec<(Stance, Vec<(&str, f64)>)> = Vec::new();
+    for st in Stance::ALL {
+        let mut members: Vec<(&str, f64)> = a
+            .members
+            .iter()
+            .filter_map(|(m, f)| {
+                let (best, p) = Stance::ALL
+                    .iter()
+                    .map(|s| (*s, f.stances[*s as usize]))
+                    .fold((Stance::Forces, -1.0), |b, x| if x.1 > b.1 { x } else { b });
+                (best == st).then_some((m.as_str(), p))
+            })
+            .collect();
+        members.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+        if !members.is_empty() {
+            groups.push((st, members));
+        }
+    }
+    groups
+        .iter()
+        .map(|(st, ms)| {
+            let ms: Vec<String> = ms
+                .iter()
+                .map(|(m, p)| format!("{m} {}", pct(*p).trim()))
+                .collect();
+            format!("{} — {}", st.name(), ms.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The treaty's answer in a few words: casus foederis or not, for whom.
+fn treaty_brief(e: &EventAnalysis) -> String {
+    match (&e.treaty, &e.bilateral) {
+        (Some(d), _) if d.casus_foederis => format!(
+            "casus foederis YES for {}",
+            d.casus_foederis_for.as_deref().unwrap_or("?")
+        ),
+        (Some(_), _) => "no casus foederis".into(),
+        (None, Some(b)) => format!("a bilateral request to {}, outside the treaty", b.to),
+        (None, None) => "the treaty is silent".into(),
+    }
+}
+
+/// "What is likely": per decided event of the run's forecast, the outcomes
+/// and why — the treaty's answer, the members' most likely stances and what
+/// the council makes of them.
+fn likely(out: &mut String, s: &RunSummary) {
+    let f = &s.forecast;
+    let _ = writeln!(
+        out,
+        "What is likely ({} replications, seed {}, 95% interval of the most likely outcome):",
+        f.runs, f.seed
+    );
+    if f.events.is_empty() {
+        let _ = writeln!(
+            out,
+            "  nothing is decided in this timeline: no request, crisis, summit or exercise for the members to answer"
+        );
+    }
+    for ev in &f.events {
+        let analysis = s.events.iter().find(|e| e.event.id == ev.id);
+        let _ = write!(out, "  ");
+        event_header(out, ev.date, ev.kind, &ev.id, &ev.title);
+        if let Some(r) = ev.request.filter(|r| r.count < r.of) {
+            let _ = writeln!(
+                out,
+                "    P(the member concerned asks the alliance) = {}",
+                pct(r.p).trim()
+            );
+        }
+        if let Some(a) = &ev.answer {
+            let _ = writeln!(out, "    {}", likely_outcomes(a));
+            let mut why = Vec::new();
+            if let Some(e) = analysis {
+                why.push(treaty_brief(e));
+            }
+            if !a.members.is_empty() {
+                why.push(format!("most likely stances: {}", likely_stances(a)));
+            }
+            if let Some(c) = s.councils.get(&ev.id) {
+                let mut council = format!("with those the council decides: {}", c.outcome.name());
+                if !c.limited_by.is_empty() {
+                    let _ = write!(council, " (limited by {})", c.limited_by);
+                }
+                if !c.blocked_by.is_empty() {
+                    let _ = write!(council, ", blocked by {}", c.blocked_by.join(", "));
+                }
+                why.push(council);
+            }
+            let _ = writeln!(out, "    why: {}", why.join("; "));
+        }
+        if let Some(su) = &ev.summit {
+            let _ = writeln!(
+                out,
+                "    P(every member signs the declaration) = {}",
+                pct(su.p_all_sign).trim()
+            );
+        }
+        if let Some(x) = &ev.exercise {
+            let _ = writeln!(
+                out,
+                "    P(the host calls the exercise off) = {}",
+                pct(x.p_host_cancels).trim()
+            );
+        }
+    }
+}
+
+/// The whole timeline: each event's treaty determination with its chain of
+/// provisions (and, on one line, the likely outcome), then what is likely and
+/// why (last, where a terminal leaves the reader), then where to look next.
+/// `named` is the scenario as the user named it (for the pointers).
+pub fn timeline(s: &RunSummary, named: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", s.scenario, s.title);
     let _ = writeln!(
@@ -196,12 +336,21 @@ pub fn timeline(s: &RunSummary) -> String {
     if !s.description.is_empty() {
         let _ = writeln!(out, "{}", excerpt(&s.description, 400));
     }
+    let answers: std::collections::BTreeMap<&str, &Answer> = s
+        .forecast
+        .events
+        .iter()
+        .filter_map(|e| Some((e.id.as_str(), e.answer.as_ref()?)))
+        .collect();
     for e in &s.events {
         let ev = &e.event;
         let _ = writeln!(out);
         event_header(&mut out, ev.date, ev.kind.name(), &ev.id, &ev.title);
         if let Some(s) = &ev.source {
             let _ = writeln!(out, "    source: {s}");
+        }
+        if let Some(a) = answers.get(ev.id.as_str()) {
+            let _ = writeln!(out, "    likely: {}", likely_outcomes(a));
         }
         if let Some(d) = &e.treaty {
             determination(&mut out, d);
@@ -219,7 +368,33 @@ pub fn timeline(s: &RunSummary) -> String {
             );
         }
     }
+    let _ = writeln!(out);
+    likely(&mut out, s);
+    let word = shell_word(named);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Next:");
+    let _ = writeln!(
+        out,
+        "  casus explain {word}    every member's decision, term by term, and what limits the council"
+    );
+    let _ = writeln!(
+        out,
+        "  casus forecast {word}   all intervals, each member's stances and troops (--runs N for more)"
+    );
     out
+}
+
+/// An argument as a shell would need it written: quoted when it holds
+/// anything but plain characters.
+pub fn shell_word(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
 }
 
 use casus_model::decision::{MemberDecision, Stance};
