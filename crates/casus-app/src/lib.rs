@@ -19,6 +19,7 @@
 //! | scores on documented cases | [`history::backtest`] | [`history::BacktestSummary`] |
 //! | fit the parameters, score out of sample | [`history::calibrate`] | [`history::Calibration`] |
 //! | implied reliability vs published rates | [`anchors::anchors`] | [`anchors::AnchorsSummary`] |
+//! | everything a report or dashboard shows | [`report::report`] | [`report::ReportSummary`] |
 //!
 //! Long use cases report progress through [`Progress`] (done / total) and run on
 //! as many worker threads as [`Threads`] says; their results never depend on it.
@@ -38,6 +39,7 @@ pub mod history;
 mod progress;
 pub mod render;
 pub mod tables;
+pub mod report;
 pub mod timeline;
 
 pub use error::Error;

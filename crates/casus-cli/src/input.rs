@@ -33,8 +33,21 @@ pub fn read(path: &Path) -> Result<String> {
         .map_err(|e| InvalidInput(e).into())
 }
 
-/// Load `name_or_path`: an existing file or directory path, else a bundled scenario name.
+/// Load `name_or_path`: an existing file or directory path, else a bundled
+/// scenario name; its warnings go to standard error.
 pub fn load_scenario(name_or_path: &str, world: &World) -> Result<Scenario> {
+    let (scenario, warnings) = load_scenario_quiet(name_or_path, world)?;
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    Ok(scenario)
+}
+
+/// [`load_scenario`], with the warnings returned instead of printed.
+pub fn load_scenario_quiet(
+    name_or_path: &str,
+    world: &World,
+) -> Result<(Scenario, Vec<casus_data::Warning>)> {
     let path = Path::new(name_or_path);
     // A directory is reported as one, unless a bundled scenario has its name.
     let is_path = path.is_file()
@@ -52,10 +65,7 @@ pub fn load_scenario(name_or_path: &str, world: &World) -> Result<Scenario> {
             ),
         }
     };
-    for w in &loaded.warnings {
-        eprintln!("{w}");
-    }
-    Ok(loaded.value)
+    Ok((loaded.value, loaded.warnings))
 }
 
 /// Write `contents` to `path` atomically (see [`crate::output`]).

@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod progress;
 mod report;
+mod web;
 
 use anyhow::{Context, Result};
 use casus_app::forecast::{ForecastRequest, HorizonRequest};
@@ -63,6 +64,11 @@ enum Command {
     /// Fit the global parameters to the cases (maximum a posteriori), report
     /// leave-one-out scores beside in-sample ones, and write the parameter file.
     Calibrate(CalibrateArgs),
+    /// One self-contained HTML file (opens offline): the timeline with the treaty's
+    /// reading and citations, outcome probabilities, stances, fan charts and a map.
+    Report(web::ReportArgs),
+    /// A local web dashboard and JSON HTTP API (http://127.0.0.1:8765/ by default).
+    Serve(web::ServeArgs),
 }
 
 #[derive(Args)]
@@ -376,6 +382,8 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Backtest(a) => backtest(a, &world),
         Command::Calibrate(a) => calibrate(a, &world),
+        Command::Report(a) => web::report(a, &world),
+        Command::Serve(a) => web::serve(a, world),
     }
 }
 
