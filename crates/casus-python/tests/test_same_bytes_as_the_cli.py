@@ -1,0 +1,40 @@
+"""`.to_json()` is the CLI's `--json`, byte for byte: the package and the
+binary call the same use case and the same renderer (casus_app::render)."""
+
+import casus
+from conftest import REPO
+
+
+def test_a_forecast_is_the_bytes_of_casus_forecast_json(casus_cli):
+    # The "Done when" of issue 16.
+    ours = casus.forecast("kazakhstan-2022", runs=10000, seed=1).to_json()
+    theirs = casus_cli("forecast", "kazakhstan-2022", "--runs", "10000", "--seed", "1", "--json")
+    assert ours.encode() == theirs.stdout
+
+
+def test_run_explain_horizon_and_backtest_match_the_cli_too(casus_cli):
+    assert casus.run("armenia-2022").to_json().encode() == casus_cli(
+        "run", "armenia-2022", "--json"
+    ).stdout
+    assert casus.explain("kursk-2024").to_json().encode() == casus_cli(
+        "explain", "kursk-2024", "--json"
+    ).stdout
+    horizon = casus.forecast("russia-wins-2026", runs=500, seed=3, until="2028-12-31")
+    assert horizon.to_json().encode() == casus_cli(
+        "forecast", "russia-wins-2026", "--runs", "500", "--seed", "3",
+        "--until", "2028-12-31", "--json",
+    ).stdout
+    assert casus.backtest(hold_out="alliance").to_json().encode() == casus_cli(
+        "backtest", "--hold-out", "alliance", "--json"
+    ).stdout
+
+
+def test_a_scenario_file_and_a_parameter_file_give_the_cli_bytes(casus_cli, tmp_path):
+    path = tmp_path / "k.toml"
+    casus.load("kazakhstan-2022").save(path)
+    params = REPO / "data" / "parameters-nine-alliances.toml"
+    ours = casus.forecast(path, runs=2000, seed=5, params=params).to_json()
+    theirs = casus_cli(
+        "forecast", str(path), "--runs", "2000", "--seed", "5", "--params", str(params), "--json"
+    )
+    assert ours.encode() == theirs.stdout
