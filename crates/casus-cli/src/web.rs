@@ -2,7 +2,8 @@
 //! command line. The pages and the server are `casus-web`'s; here are the
 //! flags, the file written (atomically, see [`crate::output`]) and the socket.
 
-use crate::{ProgressLine, app, input, load_params, output, threads};
+use crate::progress::Bar;
+use crate::{app, input, load_params, output, threads};
 use anyhow::{Context, Result};
 use casus_app::report::{ReportRequest, default_until};
 use casus_model::scenario::World;
@@ -76,7 +77,7 @@ pub fn report(a: ReportArgs, world: &World) -> Result<()> {
         seed: a.seed,
         threads,
     };
-    let line = ProgressLine::new(true, "replications");
+    let line = Bar::new("replications");
     let s = casus_app::report::report(world, &req, &line);
     line.finish();
     let s = s.map_err(app)?;

@@ -2,7 +2,8 @@
 //! force where the alliance has one, otherwise a force generated ad hoc from
 //! the usable share of its own personnel (`ad_hoc_share`).
 
-use casus_data::{bundled_params, bundled_world};
+use casus_data::bundled_world;
+use casus_data::params::bundled_params;
 use casus_model::Date;
 use casus_model::decision::Facts;
 use casus_model::dynamics::Memory;

@@ -388,3 +388,15 @@ fn the_horizon_exercise_names_no_host_and_so_no_cancellation() {
     assert_eq!(draw.participated.len(), 4);
     assert_eq!(draw.cancelled, None);
 }
+
+#[test]
+fn a_wilson_interval_always_contains_its_estimate() {
+    for n in [1u64, 7, 100, 4000, 10_000, 1_000_000] {
+        for k in [0, 1, n / 2, n - 1, n] {
+            let (lo, hi) = super::tally::wilson(k, n);
+            let p = k as f64 / n as f64;
+            assert!(lo <= p && p <= hi, "k={k} n={n}: [{lo}, {hi}] misses {p}");
+            assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi));
+        }
+    }
+}
