@@ -38,8 +38,8 @@ pub mod forecast;
 pub mod history;
 mod progress;
 pub mod render;
-pub mod tables;
 pub mod report;
+pub mod tables;
 pub mod timeline;
 
 pub use error::Error;
