@@ -537,7 +537,20 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Statement);
     }
 
-    const TWO_THIRDS: DecisionRule = DecisionRule::Majority { share: 2.0 / 3.0 };
+    /// The outcome of `st` under a two-thirds majority, 100 troops needed.
+    fn two_thirds(st: &[(&str, Stance, f64)]) -> Outcome {
+        let rule = DecisionRule::Majority { share: 2.0 / 3.0 };
+        decide(
+            &rule,
+            &open_det(),
+            &crisis(true),
+            st,
+            100.0,
+            &params(0.0),
+            None,
+        )
+        .outcome
+    }
 
     #[test]
     fn under_a_majority_a_failed_vote_on_action_still_adopts_words() {
@@ -551,16 +564,7 @@ mod tests {
             ("FFF", Stance::Abstain, 0.0),
             ("GGG", Stance::Object, 0.0),
         ];
-        let r = decide(
-            &TWO_THIRDS,
-            &open_det(),
-            &crisis(true),
-            &st,
-            100.0,
-            &params(0.0),
-            None,
-        );
-        assert_eq!(r.outcome, Outcome::Statement);
+        assert_eq!(two_thirds(&st), Outcome::Statement);
     }
 
     #[test]
@@ -574,16 +578,7 @@ mod tests {
             ("FFF", Stance::Object, 0.0),
             ("GGG", Stance::Object, 0.0),
         ];
-        let r = decide(
-            &TWO_THIRDS,
-            &open_det(),
-            &crisis(true),
-            &st,
-            100.0,
-            &params(0.0),
-            None,
-        );
-        assert_eq!(r.outcome, Outcome::None);
+        assert_eq!(two_thirds(&st), Outcome::None);
     }
 
     #[test]
@@ -594,16 +589,7 @@ mod tests {
             ("DDD", Stance::Support, 0.0),
             ("EEE", Stance::Object, 0.0),
         ];
-        let r = decide(
-            &TWO_THIRDS,
-            &open_det(),
-            &crisis(true),
-            &st,
-            100.0,
-            &params(0.0),
-            None,
-        );
-        assert_eq!(r.outcome, Outcome::Deployment);
+        assert_eq!(two_thirds(&st), Outcome::Deployment);
     }
 
     #[test]
