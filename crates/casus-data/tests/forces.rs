@@ -13,13 +13,13 @@ fn offers(alliance: &str, member: &str, date: &str) -> (f64, f64, f64) {
     let world = bundled_world().unwrap();
     let params = bundled_params().unwrap().params();
     let memory = Memory::default();
-    let f = Facts {
-        world: &world,
-        alliance: &world.alliances[alliance],
-        date: date.parse::<Date>().unwrap(),
-        memory: &memory,
-        params: &params,
-    };
+    let f = Facts::new(
+        &world,
+        &world.alliances[alliance],
+        date.parse::<Date>().unwrap(),
+        &memory,
+        &params,
+    );
     (
         f.pool(member, Ask::Forces),
         f.available(member),

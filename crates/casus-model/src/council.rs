@@ -338,8 +338,12 @@ const EXACT_STATES: usize = 1 << 17;
 /// for 32 members: under `EXACT_STATES`).
 const GRID: f64 = 1024.0;
 
+/// A force total short of the requirement that the members still to decide
+/// cannot make up: every such total leads to the same rungs.
+const HOPELESS: f64 = f64::NEG_INFINITY;
+
 /// Merge equal counts of `from` into `into` (a stable sort: the sums of
-/// probabilities run in a fixed order).
+/// probabilities run in a fixed order; runs already in order cost linear time).
 fn merge(from: &mut Vec<(Count, f64)>, into: &mut Vec<(Count, f64)>) {
     from.sort_by(|(a, _), (b, _)| {
         (a.objectors, a.takers)
@@ -379,6 +383,26 @@ fn tabled_distribution(
     }
     let ladder = Ladder::new(rule, det, crisis, members.len(), required_force, quorum);
     let enough = |troops: f64| troops > 0.0 && troops >= required_force;
+    // The ladder reads the troops only to ask whether they are enough for a
+    // deployment; where no deployment can be adopted (not asked for, or not
+    // permitted) they are not counted at all. That is exact, and it keeps the
+    // counts to objectors × takers.
+    let troops_matter = ladder.asked >= Outcome::Deployment && ladder.permitted;
+    // The most the members after the i-th could still add: a total that cannot
+    // reach the requirement even so is `HOPELESS`, one state whatever its value
+    // (exact too: no rung tells two such totals apart).
+    let mut still_to_come: Vec<f64> = members
+        .iter()
+        .rev()
+        .scan(0.0, |acc, m| {
+            if m.p[Stance::Forces as usize] > 0.0 && m.troops > 0.0 {
+                *acc += m.troops;
+            }
+            Some(*acc)
+        })
+        .collect();
+    still_to_come.reverse();
+    still_to_come.push(0.0);
     let mut states: Vec<(Count, f64)> = vec![(
         Count {
             objectors: 0,
@@ -388,18 +412,22 @@ fn tabled_distribution(
         1.0,
     )];
     let mut next: Vec<(Count, f64)> = Vec::new();
-    for m in members {
+    for (i, m) in members.iter().enumerate() {
         next.clear();
-        for (c, q) in &states {
-            for (k, p) in m.p.iter().enumerate() {
-                if *p <= 0.0 {
-                    continue;
-                }
+        let rest = still_to_come[i + 1];
+        // Stance by stance over the sorted counts: each stance maps them in
+        // order (all but a capped objection exactly), so `next` is four sorted
+        // runs that the stable sort in `merge` joins in linear time.
+        for (k, p) in m.p.iter().enumerate() {
+            if *p <= 0.0 {
+                continue;
+            }
+            for (c, q) in &states {
                 let mut c = *c;
                 match Stance::ALL[k] {
                     Stance::Forces => {
                         c.takers += 1;
-                        if m.troops > 0.0 && c.troops.is_finite() {
+                        if troops_matter && m.troops > 0.0 && c.troops.is_finite() {
                             c.troops += m.troops;
                             if enough(c.troops) {
                                 c.troops = f64::INFINITY;
@@ -409,6 +437,9 @@ fn tabled_distribution(
                     Stance::Support => c.takers += 1,
                     Stance::Abstain => {}
                     Stance::Object => c.objectors = ladder.counted_objectors(c.objectors + 1),
+                }
+                if troops_matter && c.troops.is_finite() && !enough(c.troops + rest) {
+                    c.troops = HOPELESS;
                 }
                 next.push((c, q * p));
             }

@@ -273,9 +273,38 @@ pub struct Facts<'a> {
     pub date: Date,
     pub memory: &'a Memory,
     pub params: &'a Params,
+    /// The participating members and their total spending, read by every
+    /// member's terms: computed once per date rather than once per term.
+    members: Vec<&'a str>,
+    total_spending: f64,
 }
 
 impl<'a> Facts<'a> {
+    pub fn new(
+        world: &'a World,
+        alliance: &'a Alliance,
+        date: Date,
+        memory: &'a Memory,
+        params: &'a Params,
+    ) -> Facts<'a> {
+        let mut f = Facts {
+            world,
+            alliance,
+            date,
+            memory,
+            params,
+            members: Vec::new(),
+            total_spending: 0.0,
+        };
+        f.members = alliance
+            .members_on(date)
+            .into_iter()
+            .filter(|m| alliance.is_participating(m, date))
+            .collect();
+        f.total_spending = f.members.iter().map(|m| f.spending(m)).sum();
+        f
+    }
+
     fn year(&self) -> i32 {
         self.date.year
     }
@@ -302,19 +331,14 @@ impl<'a> Facts<'a> {
     }
 
     /// The participating members on the date.
-    pub fn members(&self) -> Vec<&'a str> {
-        self.alliance
-            .members_on(self.date)
-            .into_iter()
-            .filter(|m| self.alliance.is_participating(m, self.date))
-            .collect()
+    pub fn members(&self) -> &[&'a str] {
+        &self.members
     }
 
     /// Share of the alliance's military spending held by `s`.
     pub fn spending_share(&self, s: &str) -> f64 {
-        let total: f64 = self.members().iter().map(|m| self.spending(m)).sum();
-        if total > 0.0 {
-            self.spending(s) / total
+        if self.total_spending > 0.0 {
+            self.spending(s) / self.total_spending
         } else {
             0.0
         }
@@ -728,7 +752,7 @@ pub fn decide_all(f: &Facts, det: &Determination, crisis: &Crisis) -> Vec<Member
             out.push(d);
         }
     }
-    for m in f.members() {
+    for &m in f.members() {
         if Some(m) == leader.as_deref() || m == crisis.requester {
             continue;
         }

@@ -43,11 +43,20 @@ impl Series {
     /// The observation the model uses for `year`: the latest used observation at or
     /// before that year, else the earliest used one (data start after the year).
     pub fn at(&self, year: i32) -> Option<&Observation> {
-        let used = self.0.iter().filter(|o| o.used);
-        used.clone()
-            .filter(|o| o.year <= year)
-            .max_by_key(|o| o.year)
-            .or_else(|| used.min_by_key(|o| o.year))
+        // One pass (decisions read series in their inner loops): the latest
+        // used observation up to `year` (the last of equals), else the
+        // earliest used one (the first of equals).
+        let mut latest: Option<&Observation> = None;
+        let mut earliest: Option<&Observation> = None;
+        for o in self.0.iter().filter(|o| o.used) {
+            if o.year <= year && latest.is_none_or(|l| o.year >= l.year) {
+                latest = Some(o);
+            }
+            if earliest.is_none_or(|e| o.year < e.year) {
+                earliest = Some(o);
+            }
+        }
+        latest.or(earliest)
     }
 
     /// The value at `year`, see [`Series::at`].

@@ -459,13 +459,7 @@ impl Plan {
 
     /// What the members decide from on `date`, given `memory`.
     pub(crate) fn facts<'a>(&'a self, date: Date, memory: &'a Memory) -> Facts<'a> {
-        Facts {
-            world: &self.world,
-            alliance: self.alliance(),
-            date,
-            memory,
-            params: &self.params,
-        }
+        Facts::new(&self.world, self.alliance(), date, memory, &self.params)
     }
 
     pub(crate) fn alliance(&self) -> &crate::alliance::Alliance {
