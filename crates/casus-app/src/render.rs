@@ -7,9 +7,11 @@
 //! `Serialize` (their own structure, for tools that want every field); the
 //! documents here are the stable format.
 
-use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary};
+use crate::Error;
+use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary, PARTIAL_FORMAT, Partial};
 use crate::history::{BacktestSummary, GroupScores};
 use crate::timeline::{ExplainSummary, RunSummary};
+use casus_data::{LoadError, Problem};
 use casus_model::calibration::{ASK_CHOICES, Backtest, Scores};
 use casus_model::decision::Stance;
 use serde_json::{Map, Value, json};
@@ -255,4 +257,65 @@ pub fn backtest_json(s: &BacktestSummary) -> String {
         v["by_alliance"] = groups_json(g);
     }
     document(&v)
+}
+
+/// A shard's part (`casus forecast … --shard K/N`): the [`Partial`] as JSON,
+/// its integer tallies exactly, for [`parse_partial`] and `casus merge`.
+pub fn partial_json(p: &Partial) -> String {
+    serde_json::to_string_pretty(p).expect("a partial serialises") + "\n"
+}
+
+/// A part read back from `file`'s `text`, or a located error: the JSON's
+/// syntax or shape at its line and column, a file that is no part, or a part
+/// of another layout.
+pub fn parse_partial(file: &str, text: &str) -> Result<Partial, Error> {
+    let problem = |line: usize, column: usize, message: String, help: &str| {
+        Error::Input(LoadError(vec![Problem {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+            help: Some(help.to_string()),
+        }]))
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: Option<String>,
+        version: Option<u32>,
+    }
+    let head: Head = serde_json::from_str(text).map_err(|e| {
+        problem(
+            e.line().max(1),
+            e.column().max(1),
+            e.to_string(),
+            "give a file `casus forecast … --shard K/N` wrote, unchanged",
+        )
+    })?;
+    if head.format.as_deref() != Some("casus-partial") {
+        return Err(problem(
+            1,
+            1,
+            "this is not a shard's part (no `\"format\": \"casus-partial\"`)".into(),
+            "give the files `casus forecast … --shard K/N -o FILE` wrote",
+        ));
+    }
+    if head.version != Some(PARTIAL_FORMAT) {
+        return Err(problem(
+            1,
+            1,
+            format!(
+                "a part of layout {:?}; this casus reads layout {PARTIAL_FORMAT}",
+                head.version
+            ),
+            "run the shard again with this casus",
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        problem(
+            e.line().max(1),
+            e.column().max(1),
+            e.to_string(),
+            "give a file `casus forecast … --shard K/N` wrote, unchanged",
+        )
+    })
 }

@@ -249,7 +249,7 @@ pub fn forecast(s: &ForecastSummary) -> Vec<Table> {
         events.push(row![
             &ev.id,
             ev.date.to_string(),
-            ev.kind,
+            &ev.kind,
             &ev.title,
             s.runs,
             ev.answer.as_ref().map(|a| a.decided),

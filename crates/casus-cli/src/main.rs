@@ -55,6 +55,9 @@ enum Command {
     /// Monte Carlo forecast: per event, the probability of each outcome with 95%
     /// intervals, members' stances and expected contributions.
     Forecast(ForecastArgs),
+    /// Merge the parts of a sharded forecast (`casus forecast … --shard K/N`)
+    /// into the result the unsharded forecast prints, byte for byte.
+    Merge(MergeArgs),
     /// Score the model on documented cases against baselines (climatology,
     /// treaty-literal, leader-only).
     Backtest(BacktestArgs),
@@ -144,6 +147,29 @@ struct ForecastArgs {
     #[arg(long)]
     until: Option<String>,
     /// With --until: also write fan charts (SVG) to this file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Run only shard K of N (K/N, e.g. 2/8): its replications of the --runs,
+    /// written as a part (JSON tallies) for `casus merge`, which makes the
+    /// unsharded result exactly. A failed shard is rerun alone.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// The parts `casus forecast … --shard K/N -o FILE` wrote, shards 1 to N of one forecast.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Print one JSON document (the unsharded `casus forecast … --json`'s bytes) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// For the parts of a long-horizon forecast: also write its fan charts (SVG).
     #[arg(long)]
     svg: Option<PathBuf>,
     #[command(flatten)]
@@ -365,6 +391,7 @@ fn execute(cli: Cli) -> Result<()> {
             emit(&text, None)
         }
         Command::Forecast(a) => forecast(a, &world),
+        Command::Merge(a) => merge(a),
         Command::Anchors(a) => {
             a.export.check()?;
             let req = casus_app::anchors::AnchorsRequest {
@@ -393,6 +420,18 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let params = load_params(a.params.as_ref())?;
     output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
     a.export.check()?;
+    let shard = a
+        .shard
+        .as_deref()
+        .map(|s| s.parse::<casus_app::forecast::Shard>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
+    if shard.is_some() && (a.svg.is_some() || a.export.csv.is_some() || a.export.parquet.is_some())
+    {
+        anyhow::bail!(
+            "--shard writes a part, not a result: --svg, --csv and --parquet go on `casus merge`"
+        );
+    }
     let scenario = input::load_scenario(&a.scenario, world)?;
     let line = Bar::new("replications");
     if let Some(until) = a.until {
@@ -410,6 +449,11 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
             seed: a.seed,
             threads,
         };
+        if let Some(shard) = shard {
+            let p = casus_app::forecast::horizon_shard(world, &req, shard, &line);
+            line.finish();
+            return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+        }
         let s = casus_app::forecast::horizon(world, &req, &line);
         line.finish();
         let s = s.map_err(app)?;
@@ -434,6 +478,11 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         seed: a.seed,
         threads,
     };
+    if let Some(shard) = shard {
+        let p = casus_app::forecast::shard(world, &req, shard, &line);
+        line.finish();
+        return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+    }
     let s = casus_app::forecast::forecast(world, &req, &line);
     line.finish();
     let s = s.map_err(app)?;
@@ -442,6 +491,45 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         render::forecast_json(&s)
     } else {
         report::forecast_text(&s)
+    };
+    emit(&text, a.output.as_ref())
+}
+
+fn merge(a: MergeArgs) -> Result<()> {
+    use casus_app::forecast::Merged;
+    output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
+    a.export.check()?;
+    let mut parts = Vec::with_capacity(a.parts.len());
+    for path in &a.parts {
+        let name = path.display().to_string();
+        let p = render::parse_partial(&name, &input::read(path)?).map_err(app)?;
+        parts.push((name, p));
+    }
+    let text = match casus_app::forecast::merge(&parts).map_err(app)? {
+        Merged::Forecast(s) => {
+            if a.svg.is_some() {
+                anyhow::bail!(
+                    "--svg draws the fan charts of a long-horizon forecast; these parts are of a forecast of the timeline"
+                );
+            }
+            a.export.write(&tables::forecast(&s))?;
+            if a.json {
+                render::forecast_json(&s)
+            } else {
+                report::forecast_text(&s)
+            }
+        }
+        Merged::Horizon(s) => {
+            if let Some(svg) = &a.svg {
+                output::write_to(svg, &report::horizon_svg(&s))?;
+            }
+            a.export.write(&tables::horizon(&s))?;
+            if a.json {
+                render::horizon_json(&s)
+            } else {
+                report::horizon_text(&s)
+            }
+        }
     };
     emit(&text, a.output.as_ref())
 }
