@@ -10,6 +10,7 @@
 use crate::Error;
 use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary, PARTIAL_FORMAT, Partial};
 use crate::history::{BacktestSummary, GroupScores};
+use crate::sweep::SweepSummary;
 use crate::timeline::{ExplainSummary, RunSummary};
 use casus_data::{LoadError, Problem};
 use casus_model::calibration::{ASK_CHOICES, Backtest, Scores};
@@ -318,4 +319,49 @@ pub fn parse_partial(file: &str, text: &str) -> Result<Partial, Error> {
             "give a file `casus forecast … --shard K/N` wrote, unchanged",
         )
     })
+}
+
+/// `casus sweep --json`: the design's `factors`, `seed`, `runs`, `streams`,
+/// `design_points`, the `shard` (or null) and `points[]`, each with `point`,
+/// `values` (by factor) and `results[]` (`scenario`, `output`, `probability`,
+/// `count`, `runs`, `ci95`; nulls where the event was never decided).
+pub fn sweep_json(s: &SweepSummary) -> String {
+    let points: Vec<Value> = s
+        .points
+        .iter()
+        .map(|p| {
+            let values: Map<String, Value> = s
+                .factors
+                .iter()
+                .zip(&p.values)
+                .map(|(f, v)| (f.clone(), json!(v)))
+                .collect();
+            let results: Vec<Value> = p
+                .results
+                .iter()
+                .map(|r| {
+                    let sh = r.share.as_ref();
+                    json!({
+                        "scenario": r.scenario,
+                        "output": r.output,
+                        "probability": sh.map(|x| x.p),
+                        "count": sh.map(|x| x.count),
+                        "runs": sh.map(|x| x.of),
+                        "ci95": sh.map(|x| [x.ci95.0, x.ci95.1]),
+                    })
+                })
+                .collect();
+            json!({ "point": p.point, "values": values, "results": results })
+        })
+        .collect();
+    document(&json!({
+        "factors": s.factors,
+        "seed": s.seed,
+        "runs": s.runs,
+        "streams": s.streams,
+        "design_points": s.design_points,
+        "shard": s.shard.map(|x| x.to_string()),
+        "generator": "PCG64 (Lcg128Xsl64), seed = point_seed(seed, point) (or seed with common streams), stream = replication index",
+        "points": points,
+    }))
 }
