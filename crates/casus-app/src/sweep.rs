@@ -16,7 +16,7 @@ use casus_model::forecast::{Plan, monte_carlo};
 use casus_model::horizon::{BaseRates, YearTally, run_until};
 use casus_model::params::Params;
 use casus_model::scenario::{Scenario, World};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::num::NonZeroU64;
 
 /// What a sweep is asked.
@@ -45,7 +45,7 @@ pub struct SweepSummary {
     pub seed: u64,
     pub runs: u64,
     /// `per-point` or `common`.
-    pub streams: &'static str,
+    pub streams: String,
     /// The factors' names, in the order of each point's values.
     pub factors: Vec<String>,
     /// The design's number of points (all shards).
@@ -255,10 +255,139 @@ pub fn sweep(
         streams: match req.streams {
             Streams::PerPoint => "per-point",
             Streams::Common => "common",
-        },
+        }
+        .into(),
         factors: req.design.factors.iter().map(|f| f.name.clone()).collect(),
         design_points: all.len(),
         shard: req.shard,
+        points,
+    })
+}
+
+/// A sweep's result in a form that crosses processes exactly (a Dask task's
+/// return value): every point's values as their IEEE-754 bits and every
+/// output as its integer count of replications, from which [`merge`] makes
+/// the same summary — the same probabilities and intervals, bit for bit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPart {
+    pub seed: u64,
+    pub runs: u64,
+    pub streams: String,
+    pub factors: Vec<String>,
+    pub design_points: usize,
+    pub shard: Option<Shard>,
+    pub points: Vec<PartPoint>,
+}
+
+/// One point of a [`SweepPart`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartPoint {
+    pub point: usize,
+    /// `f64::to_bits` of each value.
+    pub values: Vec<u64>,
+    /// (scenario, output, (count, of) if decided).
+    pub results: Vec<(String, String, Option<(u64, u64)>)>,
+}
+
+impl SweepSummary {
+    /// This summary as a part, for [`merge`].
+    pub fn to_part(&self) -> SweepPart {
+        SweepPart {
+            seed: self.seed,
+            runs: self.runs,
+            streams: self.streams.clone(),
+            factors: self.factors.clone(),
+            design_points: self.design_points,
+            shard: self.shard,
+            points: self
+                .points
+                .iter()
+                .map(|p| PartPoint {
+                    point: p.point,
+                    values: p.values.iter().map(|v| v.to_bits()).collect(),
+                    results: p
+                        .results
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.scenario.clone(),
+                                r.output.clone(),
+                                r.share.map(|s| (s.count, s.of)),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The sweep that shards 1..N of one design make together: the unsharded
+/// summary. Parts of another sweep (seed, runs, streams, factors, design size,
+/// N), a shard given twice or missing are refused.
+pub fn merge(parts: &[SweepPart]) -> Result<SweepSummary, Error> {
+    let Some(first) = parts.first() else {
+        return Err(Error::Request("no sweep parts to merge".into()));
+    };
+    let n = first.shard.map_or(1, |s| s.n);
+    let mut seen = std::collections::BTreeSet::new();
+    for p in parts {
+        let same = p.seed == first.seed
+            && p.runs == first.runs
+            && p.streams == first.streams
+            && p.factors == first.factors
+            && p.design_points == first.design_points
+            && p.shard.map_or(1, |s| s.n) == n;
+        if !same {
+            return Err(Error::Request(
+                "the parts are not shards of one sweep (seed, runs, streams, factors, design or number of shards differ)\n  help: merge the shards of one design run with the same N".into(),
+            ));
+        }
+        let k = p.shard.map_or(1, |s| s.k);
+        if !seen.insert(k) {
+            return Err(Error::Request(format!("shard {k}/{n} is given twice")));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !seen.contains(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Request(format!(
+            "sweep shards missing: {}\n  help: run them alone (the same design with shard=(K, N)) and merge all {n}",
+            missing.join(", ")
+        )));
+    }
+    let mut points: Vec<PointSummary> = parts
+        .iter()
+        .flat_map(|p| &p.points)
+        .map(|p| PointSummary {
+            point: p.point,
+            values: p.values.iter().map(|b| f64::from_bits(*b)).collect(),
+            results: p
+                .results
+                .iter()
+                .map(|(scenario, output, c)| PointResult {
+                    scenario: scenario.clone(),
+                    output: output.clone(),
+                    share: c.map(|(k, of)| Share::new(k, of)),
+                })
+                .collect(),
+        })
+        .collect();
+    points.sort_by_key(|p| p.point);
+    if points.iter().enumerate().any(|(i, p)| p.point != i) || points.len() != first.design_points {
+        return Err(Error::Request(
+            "the parts do not hold every point of the design once".into(),
+        ));
+    }
+    Ok(SweepSummary {
+        seed: first.seed,
+        runs: first.runs,
+        streams: first.streams.clone(),
+        factors: first.factors.clone(),
+        design_points: first.design_points,
+        shard: None,
         points,
     })
 }

@@ -173,3 +173,41 @@ fn parts_that_do_not_belong_together_are_refused() {
     ]);
     assert!(e.contains("go on `casus merge`"), "{e}");
 }
+
+#[test]
+fn the_slurm_job_array_script_runs_shards_then_merges_to_the_unsharded_json() {
+    let dir = scratch("slurm");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tools/slurm/sweep-array.sh"
+    );
+    let out = dir.join("out");
+    let run = |task: Option<u64>| {
+        let mut c = Command::new("bash");
+        c.arg(script)
+            .args(["3", "kazakhstan-2022", "2000"])
+            .arg(&out)
+            .args(["--seed", "9"])
+            .env("CASUS", env!("CARGO_BIN_EXE_casus"))
+            .env_remove("SLURM_ARRAY_TASK_ID");
+        if let Some(k) = task {
+            c.env("SLURM_ARRAY_TASK_ID", k.to_string());
+        }
+        let o = c.output().expect("run bash");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    for k in [2, 1, 3] {
+        run(Some(k));
+    }
+    run(None);
+    let want = ok(&[
+        "forecast",
+        "kazakhstan-2022",
+        "--runs",
+        "2000",
+        "--seed",
+        "9",
+        "--json",
+    ]);
+    assert_eq!(std::fs::read(out.join("result.json")).unwrap(), want);
+}
