@@ -185,7 +185,7 @@ def sobol_indices(problem: dict[str, Any], y: Sequence[float], seed: int = 0) ->
     ``analyze.sobol``): ``parameter, S1, S1_conf, ST, ST_conf`` — an index ±
     its ``_conf`` is the interval."""
     import numpy as np
-    from SALib.analyze import sobol as analyze
+    from SALib.analyze import sobol as analyze  # type: ignore[import-untyped]
 
     r = analyze.analyze(
         problem, np.asarray(y, dtype=float), calc_second_order=False, seed=seed, print_to_console=False
@@ -241,8 +241,8 @@ def morris(
     :func:`sweep`, analysed by SALib ``analyze.morris``. Returns ``scenario,
     output, parameter, mu, mu_star, sigma, mu_star_conf`` and the sweep."""
     import numpy as np
-    from SALib.analyze import morris as analyze
-    from SALib.sample import morris as sample
+    from SALib.analyze import morris as analyze  # type: ignore[import-untyped]
+    from SALib.sample import morris as sample  # type: ignore[import-untyped]
 
     pr = problem(design)
     x = sample.sample(pr, trajectories, num_levels=levels, seed=seed)
