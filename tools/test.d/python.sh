@@ -18,7 +18,8 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==1.16.0" "pandas==3.1.1" "pyarrow==26.0.1" "pytest==9.2.0" \
-  "mypy==2.4.1" "pandas-stubs==3.1.0.261029"
+  "mypy==2.4.1" "pandas-stubs==3.1.0.261029" \
+  "dask==2026.8.0" "distributed==2026.8.0" "SALib==1.6.0"
 
 # The CLI the package is held against (byte-identical --json): the release build.
 cargo build --release --locked -p casus-cli

@@ -69,7 +69,7 @@ pub struct Fingerprint {
 /// FNV-1a (64 bit) of a value's `Debug` text. The model's types keep their
 /// maps ordered and `Debug` prints floats exactly, so equal inputs give equal
 /// digests; a digest only needs to tell "the same" from "changed".
-fn digest(v: &impl std::fmt::Debug) -> String {
+pub(crate) fn digest(v: &impl std::fmt::Debug) -> String {
     struct Fnv(u64);
     impl std::fmt::Write for Fnv {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {

@@ -1,16 +1,23 @@
 //! `forecast`: Monte Carlo over a scenario's timeline, and over the years after
 //! it (`horizon`). Integer tallies from the model become the summary here, once:
 //! probabilities, 95% Wilson intervals, stances, expected troops, per-year series.
+//!
+//! A forecast can also be split into shards ([`shard`], [`horizon_shard`]): each
+//! runs a range of replication indices and returns its integer tallies as a
+//! [`Partial`]; [`merge`] checks that the parts belong together and cover every
+//! replication once, adds their counts and makes the summary the unsharded run
+//! makes — the same bytes, since replication *r* draws from its own stream
+//! (seed, r) wherever it runs and counts add exactly in any order.
 
 use crate::progress::watch;
 use crate::{Error, Progress, Threads};
 use casus_model::Date;
 use casus_model::dynamics::Outcome;
-use casus_model::forecast::{Plan, Tally, monte_carlo, wilson};
-use casus_model::horizon::{BaseRates, YearTally, run_until};
+use casus_model::forecast::{Plan, Tally, monte_carlo, monte_carlo_range, wilson};
+use casus_model::horizon::{BaseRates, YearTally, run_until, run_until_range};
 use casus_model::params::Params;
 use casus_model::scenario::{Scenario, World};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::num::NonZeroU64;
 
@@ -69,7 +76,7 @@ pub struct EventForecast {
     pub id: String,
     pub date: Date,
     /// The event kind's name (`request`, `summit`, …).
-    pub kind: &'static str,
+    pub kind: String,
     pub title: String,
     /// P(the member concerned asks the alliance), where the model decides it.
     pub request: Option<Share>,
@@ -131,7 +138,7 @@ fn shares(counts: &BTreeMap<String, u64>, n: u64) -> BTreeMap<String, f64> {
 
 impl EventForecast {
     /// The event's tally as probabilities; `None` where nothing was tallied.
-    fn from_tally(ev: &casus_model::event::Event, t: &Tally) -> Option<EventForecast> {
+    fn from_tally(ev: &EventHead, t: &Tally) -> Option<EventForecast> {
         if t.decided == 0 && t.summits == 0 && t.exercises == 0 {
             return None;
         }
@@ -167,7 +174,7 @@ impl EventForecast {
         Some(EventForecast {
             id: ev.id.clone(),
             date: ev.date,
-            kind: ev.kind.name(),
+            kind: ev.kind.clone(),
             title: ev.title.clone(),
             request: (t.ask_decided > 0).then(|| Share::new(t.asked, t.ask_decided)),
             answer,
@@ -185,16 +192,62 @@ impl EventForecast {
     }
 }
 
-impl ForecastSummary {
-    /// The summary of `tallies` (one per event of `scenario`).
-    pub fn from_tallies(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> Self {
-        ForecastSummary {
+/// What a forecast's summary names of its scenario: enough to make the summary
+/// from tallies without the scenario (a merge of shards has only their files).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForecastHead {
+    pub scenario: String,
+    pub title: String,
+    pub alliance: String,
+    /// Every event of the timeline, in order (one tally each).
+    pub events: Vec<EventHead>,
+}
+
+/// One event of a timeline, as a forecast names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventHead {
+    pub id: String,
+    pub date: Date,
+    pub kind: String,
+    pub title: String,
+}
+
+impl ForecastHead {
+    /// The head of `scenario`.
+    pub fn of(scenario: &Scenario) -> ForecastHead {
+        ForecastHead {
             scenario: scenario.id.clone(),
             title: scenario.title.clone(),
             alliance: scenario.alliance.clone(),
+            events: scenario
+                .events
+                .iter()
+                .map(|e| EventHead {
+                    id: e.id.clone(),
+                    date: e.date,
+                    kind: e.kind.name().to_string(),
+                    title: e.title.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ForecastSummary {
+    /// The summary of `tallies` (one per event of `scenario`).
+    pub fn from_tallies(scenario: &Scenario, tallies: &[Tally], runs: u64, seed: u64) -> Self {
+        Self::from_head(&ForecastHead::of(scenario), tallies, runs, seed)
+    }
+
+    /// The summary of `tallies` (one per event of `head`).
+    pub fn from_head(head: &ForecastHead, tallies: &[Tally], runs: u64, seed: u64) -> Self {
+        ForecastSummary {
+            scenario: head.scenario.clone(),
+            title: head.title.clone(),
+            alliance: head.alliance.clone(),
             runs,
             seed,
-            events: scenario
+            events: head
                 .events
                 .iter()
                 .zip(tallies)
@@ -341,9 +394,21 @@ impl HorizonSummary {
         runs: u64,
         seed: u64,
     ) -> Self {
+        Self::from_years(&scenario.id, &scenario.title, years, until, runs, seed)
+    }
+
+    /// The summary of the year tallies of a horizon run of the scenario `id`.
+    pub fn from_years(
+        id: &str,
+        title: &str,
+        years: &[YearTally],
+        until: Date,
+        runs: u64,
+        seed: u64,
+    ) -> Self {
         HorizonSummary {
-            scenario: scenario.id.clone(),
-            title: scenario.title.clone(),
+            scenario: id.to_string(),
+            title: title.to_string(),
             until,
             runs,
             seed,
@@ -384,19 +449,7 @@ pub fn horizon(
     let seed = req.seed.unwrap_or(sc.seed);
     let runs = bounded_runs(req.runs)?;
     let plan = Plan::new(world, sc, &req.params)?;
-    let last = sc.events.last().map(|e| e.date).unwrap_or(req.until);
-    if req.until.year <= last.year {
-        return Err(Error::Request(format!(
-            "until {} is not after the scenario's last year ({})\n  help: give a date in a later year",
-            req.until, last.year
-        )));
-    }
-    if req.until.year > last.year + MAX_HORIZON_YEARS {
-        return Err(Error::Request(format!(
-            "until {} is more than {MAX_HORIZON_YEARS} years after the scenario's last year ({})\n  help: the base rates and the members' figures say nothing about so far ahead; give an earlier date",
-            req.until, last.year
-        )));
-    }
+    check_until(req)?;
     let years = watch(runs, progress, |done| {
         run_until(
             &plan,
@@ -411,4 +464,341 @@ pub fn horizon(
     Ok(HorizonSummary::from_tallies(
         sc, &years, req.until, runs, seed,
     ))
+}
+
+/// `req.until` within the horizon a long-horizon forecast can run.
+fn check_until(req: &HorizonRequest) -> Result<(), Error> {
+    let sc = &req.scenario;
+    let last = sc.events.last().map(|e| e.date).unwrap_or(req.until);
+    if req.until.year <= last.year {
+        return Err(Error::Request(format!(
+            "until {} is not after the scenario's last year ({})\n  help: give a date in a later year",
+            req.until, last.year
+        )));
+    }
+    if req.until.year > last.year + MAX_HORIZON_YEARS {
+        return Err(Error::Request(format!(
+            "until {} is more than {MAX_HORIZON_YEARS} years after the scenario's last year ({})\n  help: the base rates and the members' figures say nothing about so far ahead; give an earlier date",
+            req.until, last.year
+        )));
+    }
+    Ok(())
+}
+
+/// Shard `k` of `n`: the `k`-th of `n` near-equal ranges of replication indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// Shard `k` of `n` (1 ≤ k ≤ n).
+    pub fn new(k: u64, n: u64) -> Result<Shard, Error> {
+        if n == 0 || k == 0 || k > n {
+            return Err(Error::Request(format!(
+                "shard {k}/{n} does not exist\n  help: give K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 … --shard 4/4"
+            )));
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// The replications `[⌊(k−1)·runs/n⌋, ⌊k·runs/n⌋)` of this shard: the `n`
+    /// ranges partition `0..runs` and differ in size by one at most.
+    pub fn range(self, runs: u64) -> std::ops::Range<u64> {
+        let at = |i: u64| (u128::from(i) * u128::from(runs) / u128::from(self.n)) as u64;
+        at(self.k - 1)..at(self.k)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+    /// `K/N`, e.g. `2/8`.
+    fn from_str(s: &str) -> Result<Shard, Error> {
+        let bad = || {
+            Error::Request(format!(
+                "shard `{s}` is not K/N\n  help: give the shard's number and the number of shards, e.g. --shard 2/8"
+            ))
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k = k.trim().parse().map_err(|_| bad())?;
+        let n = n.trim().parse().map_err(|_| bad())?;
+        Shard::new(k, n)
+    }
+}
+
+/// The layout of a [`Partial`]; a part of another layout is refused.
+pub const PARTIAL_FORMAT: u32 = 1;
+
+/// One shard's share of a forecast: the integer tallies of its replications and
+/// what they were computed from, so that [`merge`] can refuse parts that do not
+/// belong together. Rounded probabilities could not be merged exactly; counts can.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Partial {
+    /// Always `casus-partial`: what the file is.
+    pub format: String,
+    /// [`PARTIAL_FORMAT`].
+    pub version: u32,
+    /// The casus version that computed it (parts of other versions may differ).
+    pub casus: String,
+    /// A digest of everything the tallies depend on besides the seed and the
+    /// replications: the scenario, the parameters, the world (and for a
+    /// horizon the base rates and `until`).
+    pub inputs: String,
+    pub seed: u64,
+    /// The replications of the whole forecast.
+    pub runs: u64,
+    pub shard: Shard,
+    /// This shard's replications, `[start, end)`.
+    pub replications: (u64, u64),
+    pub tallies: Tallies,
+}
+
+/// A part's tallies, by kind of forecast.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Tallies {
+    /// A forecast of the timeline: one tally per event of `head`.
+    Forecast {
+        head: ForecastHead,
+        events: Vec<Tally>,
+    },
+    /// The years after it (`--until`).
+    Horizon {
+        scenario: String,
+        title: String,
+        until: Date,
+        years: Vec<YearTally>,
+    },
+}
+
+impl Tallies {
+    fn kind(&self) -> &'static str {
+        match self {
+            Tallies::Forecast { .. } => "a forecast",
+            Tallies::Horizon { .. } => "a long-horizon forecast (--until)",
+        }
+    }
+}
+
+fn partial(inputs: String, seed: u64, runs: u64, shard: Shard, tallies: Tallies) -> Partial {
+    let r = shard.range(runs);
+    Partial {
+        format: "casus-partial".into(),
+        version: PARTIAL_FORMAT,
+        casus: env!("CARGO_PKG_VERSION").into(),
+        inputs,
+        seed,
+        runs,
+        shard,
+        replications: (r.start, r.end),
+        tallies,
+    }
+}
+
+/// Shard `shard` of the forecast `req`: only its replications, as tallies.
+pub fn shard(
+    world: &World,
+    req: &ForecastRequest,
+    shard: Shard,
+    progress: &dyn Progress,
+) -> Result<Partial, Error> {
+    let seed = req.seed.unwrap_or(req.scenario.seed);
+    let runs = bounded_runs(req.runs)?;
+    let plan = Plan::new(world, &req.scenario, &req.params)?;
+    let reps = shard.range(runs);
+    let events = watch(reps.end - reps.start, progress, |done| {
+        monte_carlo_range(&plan, seed, reps.clone(), req.threads.count(), done)
+    })?;
+    let inputs = crate::checkpoint::digest(&(&req.scenario, &req.params, world));
+    let head = ForecastHead::of(&req.scenario);
+    Ok(partial(
+        inputs,
+        seed,
+        runs,
+        shard,
+        Tallies::Forecast { head, events },
+    ))
+}
+
+/// Shard `shard` of the long-horizon forecast `req`.
+pub fn horizon_shard(
+    world: &World,
+    req: &HorizonRequest,
+    shard: Shard,
+    progress: &dyn Progress,
+) -> Result<Partial, Error> {
+    let sc = &req.scenario;
+    let seed = req.seed.unwrap_or(sc.seed);
+    let runs = bounded_runs(req.runs)?;
+    let plan = Plan::new(world, sc, &req.params)?;
+    check_until(req)?;
+    let reps = shard.range(runs);
+    let years = watch(reps.end - reps.start, progress, |done| {
+        run_until_range(
+            &plan,
+            &req.rates,
+            req.until,
+            seed,
+            reps.clone(),
+            req.threads.count(),
+            done,
+        )
+    })?;
+    let inputs = crate::checkpoint::digest(&(sc, &req.params, world, &req.rates, req.until));
+    let tallies = Tallies::Horizon {
+        scenario: sc.id.clone(),
+        title: sc.title.clone(),
+        until: req.until,
+        years,
+    };
+    Ok(partial(inputs, seed, runs, shard, tallies))
+}
+
+/// The summary merged parts make: exactly the unsharded forecast's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Merged {
+    Forecast(ForecastSummary),
+    Horizon(HorizonSummary),
+}
+
+/// Merge the parts `(name, part)` of one forecast (`name`, e.g. a file, is only
+/// for messages). They must be shards 1..N of the same forecast — same inputs,
+/// seed, runs and N — each exactly once; otherwise the error says which part
+/// differs, or which shards are missing (rerun those alone: a shard's result
+/// depends only on its inputs, seed and number).
+pub fn merge(parts: &[(String, Partial)]) -> Result<Merged, Error> {
+    let refuse = |m: String| Err(Error::Request(m));
+    let Some((first_name, first)) = parts.first() else {
+        return refuse("no parts to merge\n  help: name the files `casus forecast … --shard K/N -o FILE` wrote".into());
+    };
+    let mut by_shard: BTreeMap<u64, (&String, &Partial)> = BTreeMap::new();
+    for (name, p) in parts {
+        let differs = |what: &str, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
+            Error::Request(format!(
+                "`{name}` is not a part of the same forecast as `{first_name}`: its {what} is {b}, not {a}\n  help: merge only the shards of one `casus forecast … --shard K/N` command (same scenario, parameters, world, seed, --runs and N)"
+            ))
+        };
+        if p.version != first.version {
+            return Err(differs("layout version", &first.version, &p.version));
+        }
+        if p.casus != first.casus {
+            return Err(differs("casus version", &first.casus, &p.casus));
+        }
+        if p.tallies.kind() != first.tallies.kind() {
+            return Err(differs("kind", &first.tallies.kind(), &p.tallies.kind()));
+        }
+        if p.inputs != first.inputs {
+            return Err(differs(
+                "input digest (scenario, parameters, world)",
+                &first.inputs,
+                &p.inputs,
+            ));
+        }
+        if p.seed != first.seed {
+            return Err(differs("seed", &first.seed, &p.seed));
+        }
+        if p.runs != first.runs {
+            return Err(differs("number of runs", &first.runs, &p.runs));
+        }
+        if p.shard.n != first.shard.n {
+            return Err(differs("number of shards", &first.shard.n, &p.shard.n));
+        }
+        let r = p.shard.range(p.runs);
+        if Shard::new(p.shard.k, p.shard.n).is_err() || p.replications != (r.start, r.end) {
+            return refuse(format!(
+                "`{name}` says it is shard {} of {} runs but holds replications {}..{}\n  help: the file was changed after it was written; run its shard again",
+                p.shard, p.runs, p.replications.0, p.replications.1
+            ));
+        }
+        if let Some((other, _)) = by_shard.insert(p.shard.k, (name, p)) {
+            return refuse(format!(
+                "`{name}` and `{other}` are both shard {}\n  help: give each shard once",
+                p.shard
+            ));
+        }
+    }
+    let n = first.shard.n;
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !by_shard.contains_key(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return refuse(format!(
+            "shards missing: {}\n  help: run each missing shard alone (`casus forecast … --shard K/N`, the same command with its K) and merge all {n} parts",
+            missing.join(", ")
+        ));
+    }
+    let (runs, seed) = (first.runs, first.seed);
+    let inconsistent = |name: &str| {
+        Error::Request(format!(
+            "`{name}` does not have the tallies its inputs imply\n  help: the file was changed after it was written; run its shard again"
+        ))
+    };
+    match &first.tallies {
+        Tallies::Forecast { head, .. } => {
+            let mut total = vec![Tally::default(); head.events.len()];
+            for (name, p) in by_shard.values() {
+                let Tallies::Forecast { head: h, events } = &p.tallies else {
+                    unreachable!("kinds checked above")
+                };
+                if h != head || events.len() != total.len() {
+                    return Err(inconsistent(name));
+                }
+                for (a, b) in total.iter_mut().zip(events) {
+                    a.merge(b);
+                }
+            }
+            Ok(Merged::Forecast(ForecastSummary::from_head(
+                head, &total, runs, seed,
+            )))
+        }
+        Tallies::Horizon {
+            scenario,
+            title,
+            until,
+            years,
+        } => {
+            let mut total: Vec<YearTally> = years
+                .iter()
+                .map(|y| YearTally {
+                    year: y.year,
+                    ..YearTally::default()
+                })
+                .collect();
+            for (name, p) in by_shard.values() {
+                let Tallies::Horizon {
+                    scenario: s,
+                    until: u,
+                    years: ys,
+                    ..
+                } = &p.tallies
+                else {
+                    unreachable!("kinds checked above")
+                };
+                let years_match =
+                    ys.len() == total.len() && ys.iter().zip(&total).all(|(a, b)| a.year == b.year);
+                let (start, end) = p.replications;
+                if s != scenario
+                    || u != until
+                    || !years_match
+                    || ys.iter().any(|y| y.runs != end - start)
+                {
+                    return Err(inconsistent(name));
+                }
+                for (a, b) in total.iter_mut().zip(ys) {
+                    a.merge(b);
+                }
+            }
+            let summary = HorizonSummary::from_years(scenario, title, &total, *until, runs, seed);
+            Ok(Merged::Horizon(summary))
+        }
+    }
 }

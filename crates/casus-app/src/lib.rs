@@ -19,6 +19,8 @@
 //! | scores on documented cases | [`history::backtest`] | [`history::BacktestSummary`] |
 //! | fit the parameters, score out of sample | [`history::calibrate`] | [`history::Calibration`] |
 //! | implied reliability vs published rates | [`anchors::anchors`] | [`anchors::AnchorsSummary`] |
+//! | a forecast per point of an experiment design | [`sweep::sweep`] | [`sweep::SweepSummary`] |
+//! | a shard of a forecast, and the merge of shards | [`forecast::shard`], [`forecast::merge`] | [`forecast::Partial`], [`forecast::Merged`] |
 //! | everything a report or dashboard shows | [`report::report`] | [`report::ReportSummary`] |
 //!
 //! Long use cases report progress through [`Progress`] (done / total) and run on
@@ -39,6 +41,7 @@ pub mod history;
 mod progress;
 pub mod render;
 pub mod report;
+pub mod sweep;
 pub mod tables;
 pub mod timeline;
 

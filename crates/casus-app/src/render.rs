@@ -7,9 +7,12 @@
 //! `Serialize` (their own structure, for tools that want every field); the
 //! documents here are the stable format.
 
-use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary};
+use crate::Error;
+use crate::forecast::{EventForecast, ForecastSummary, HorizonSummary, PARTIAL_FORMAT, Partial};
 use crate::history::{BacktestSummary, GroupScores};
+use crate::sweep::SweepSummary;
 use crate::timeline::{ExplainSummary, RunSummary};
+use casus_data::{LoadError, Problem};
 use casus_model::calibration::{ASK_CHOICES, Backtest, Scores};
 use casus_model::decision::Stance;
 use serde_json::{Map, Value, json};
@@ -255,4 +258,110 @@ pub fn backtest_json(s: &BacktestSummary) -> String {
         v["by_alliance"] = groups_json(g);
     }
     document(&v)
+}
+
+/// A shard's part (`casus forecast … --shard K/N`): the [`Partial`] as JSON,
+/// its integer tallies exactly, for [`parse_partial`] and `casus merge`.
+pub fn partial_json(p: &Partial) -> String {
+    serde_json::to_string_pretty(p).expect("a partial serialises") + "\n"
+}
+
+/// A part read back from `file`'s `text`, or a located error: the JSON's
+/// syntax or shape at its line and column, a file that is no part, or a part
+/// of another layout.
+pub fn parse_partial(file: &str, text: &str) -> Result<Partial, Error> {
+    let problem = |line: usize, column: usize, message: String, help: &str| {
+        Error::Input(LoadError(vec![Problem {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+            help: Some(help.to_string()),
+        }]))
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: Option<String>,
+        version: Option<u32>,
+    }
+    let head: Head = serde_json::from_str(text).map_err(|e| {
+        problem(
+            e.line().max(1),
+            e.column().max(1),
+            e.to_string(),
+            "give a file `casus forecast … --shard K/N` wrote, unchanged",
+        )
+    })?;
+    if head.format.as_deref() != Some("casus-partial") {
+        return Err(problem(
+            1,
+            1,
+            "this is not a shard's part (no `\"format\": \"casus-partial\"`)".into(),
+            "give the files `casus forecast … --shard K/N -o FILE` wrote",
+        ));
+    }
+    if head.version != Some(PARTIAL_FORMAT) {
+        return Err(problem(
+            1,
+            1,
+            format!(
+                "a part of layout {:?}; this casus reads layout {PARTIAL_FORMAT}",
+                head.version
+            ),
+            "run the shard again with this casus",
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        problem(
+            e.line().max(1),
+            e.column().max(1),
+            e.to_string(),
+            "give a file `casus forecast … --shard K/N` wrote, unchanged",
+        )
+    })
+}
+
+/// `casus sweep --json`: the design's `factors`, `seed`, `runs`, `streams`,
+/// `design_points`, the `shard` (or null) and `points[]`, each with `point`,
+/// `values` (by factor) and `results[]` (`scenario`, `output`, `probability`,
+/// `count`, `runs`, `ci95`; nulls where the event was never decided).
+pub fn sweep_json(s: &SweepSummary) -> String {
+    let points: Vec<Value> = s
+        .points
+        .iter()
+        .map(|p| {
+            let values: Map<String, Value> = s
+                .factors
+                .iter()
+                .zip(&p.values)
+                .map(|(f, v)| (f.clone(), json!(v)))
+                .collect();
+            let results: Vec<Value> = p
+                .results
+                .iter()
+                .map(|r| {
+                    let sh = r.share.as_ref();
+                    json!({
+                        "scenario": r.scenario,
+                        "output": r.output,
+                        "probability": sh.map(|x| x.p),
+                        "count": sh.map(|x| x.count),
+                        "runs": sh.map(|x| x.of),
+                        "ci95": sh.map(|x| [x.ci95.0, x.ci95.1]),
+                    })
+                })
+                .collect();
+            json!({ "point": p.point, "values": values, "results": results })
+        })
+        .collect();
+    document(&json!({
+        "factors": s.factors,
+        "seed": s.seed,
+        "runs": s.runs,
+        "streams": s.streams,
+        "design_points": s.design_points,
+        "shard": s.shard.map(|x| x.to_string()),
+        "generator": "PCG64 (Lcg128Xsl64), seed = point_seed(seed, point) (or seed with common streams), stream = replication index",
+        "points": points,
+    }))
 }

@@ -14,6 +14,7 @@
 //! | [`BacktestSummary`] | `predictions`, `member_predictions`, `scores` |
 //! | [`Calibration`] | `parameters`, `predictions`, `scores` |
 //! | [`AnchorsSummary`] | `anchors`, `invocations` |
+//! | [`SweepSummary`] | `sweep`, `points` |
 //!
 //! Probabilities are fractions (0–1), dates ISO `YYYY-MM-DD` strings, a
 //! missing value is [`Cell::Null`]. Rows come in the summary's order (timeline
@@ -23,6 +24,7 @@ use crate::anchors::AnchorsSummary;
 use crate::catalogue::Catalogue;
 use crate::forecast::{ForecastSummary, HorizonSummary};
 use crate::history::{BacktestSummary, Calibration, GroupScores};
+use crate::sweep::SweepSummary;
 use crate::timeline::{ExplainSummary, RunSummary};
 use casus_model::calibration::{Backtest, CasePrediction, FITTED, Scores};
 use casus_model::decision::Stance;
@@ -249,7 +251,7 @@ pub fn forecast(s: &ForecastSummary) -> Vec<Table> {
         events.push(row![
             &ev.id,
             ev.date.to_string(),
-            ev.kind,
+            &ev.kind,
             &ev.title,
             s.runs,
             ev.answer.as_ref().map(|a| a.decided),
@@ -698,6 +700,48 @@ pub fn catalogue(c: &Catalogue) -> Vec<Table> {
         scenarios.push(row![&s.name, s.title.as_ref().ok(), s.title.as_ref().err()]);
     }
     vec![alliances, members, states, scenarios]
+}
+
+/// A sweep's tables: `sweep` (one row per design point, scenario and output:
+/// the probability with its count, replications and 95% Wilson interval) and
+/// `points` (one row per design point and factor: the parameter's value).
+pub fn sweep(s: &SweepSummary) -> Vec<Table> {
+    let mut results = Table::new(
+        "sweep",
+        &[
+            ("point", Int),
+            ("scenario", Str),
+            ("output", Str),
+            ("probability", F64),
+            ("count", Int),
+            ("runs", Int),
+            ("ci_low", F64),
+            ("ci_high", F64),
+        ],
+    );
+    let mut points = Table::new(
+        "points",
+        &[("point", Int), ("parameter", Str), ("value", F64)],
+    );
+    for p in &s.points {
+        for (f, v) in s.factors.iter().zip(&p.values) {
+            points.push(row![p.point, f, *v]);
+        }
+        for r in &p.results {
+            let sh = r.share.as_ref();
+            results.push(row![
+                p.point,
+                &r.scenario,
+                &r.output,
+                sh.map(|x| x.p),
+                sh.map(|x| x.count),
+                sh.map(|x| x.of),
+                sh.map(|x| x.ci95.0),
+                sh.map(|x| x.ci95.1),
+            ]);
+        }
+    }
+    vec![results, points]
 }
 
 #[cfg(test)]

@@ -55,6 +55,13 @@ enum Command {
     /// Monte Carlo forecast: per event, the probability of each outcome with 95%
     /// intervals, members' stances and expected contributions.
     Forecast(ForecastArgs),
+    /// Merge the parts of a sharded forecast (`casus forecast … --shard K/N`)
+    /// into the result the unsharded forecast prints, byte for byte.
+    Merge(MergeArgs),
+    /// Run an experiment design (DESIGN.toml: parameter ranges, factorial, Latin
+    /// hypercube or a CSV of points, scenarios, named outputs): one forecast per
+    /// point and scenario, as a tidy table (docs/sweep-format.md).
+    Sweep(SweepArgs),
     /// Score the model on documented cases against baselines (climatology,
     /// treaty-literal, leader-only).
     Backtest(BacktestArgs),
@@ -144,6 +151,50 @@ struct ForecastArgs {
     #[arg(long)]
     until: Option<String>,
     /// With --until: also write fan charts (SVG) to this file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Run only shard K of N (K/N, e.g. 2/8): its replications of the --runs,
+    /// written as a part (JSON tallies) for `casus merge`, which makes the
+    /// unsharded result exactly. A failed shard is rerun alone.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The design file (format: docs/sweep-format.md).
+    design: PathBuf,
+    /// Run only shard K of N of the design's points (K/N); the rows of shards
+    /// 1..N, in order, are the unsharded sweep's rows.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON document instead of the `sweep` table as CSV.
+    #[arg(long)]
+    json: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// The parts `casus forecast … --shard K/N -o FILE` wrote, shards 1 to N of one forecast.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Print one JSON document (the unsharded `casus forecast … --json`'s bytes) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// For the parts of a long-horizon forecast: also write its fan charts (SVG).
     #[arg(long)]
     svg: Option<PathBuf>,
     #[command(flatten)]
@@ -365,6 +416,8 @@ fn execute(cli: Cli) -> Result<()> {
             emit(&text, None)
         }
         Command::Forecast(a) => forecast(a, &world),
+        Command::Merge(a) => merge(a),
+        Command::Sweep(a) => sweep(a, &world),
         Command::Anchors(a) => {
             a.export.check()?;
             let req = casus_app::anchors::AnchorsRequest {
@@ -393,6 +446,18 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let params = load_params(a.params.as_ref())?;
     output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
     a.export.check()?;
+    let shard = a
+        .shard
+        .as_deref()
+        .map(|s| s.parse::<casus_app::forecast::Shard>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
+    if shard.is_some() && (a.svg.is_some() || a.export.csv.is_some() || a.export.parquet.is_some())
+    {
+        anyhow::bail!(
+            "--shard writes a part, not a result: --svg, --csv and --parquet go on `casus merge`"
+        );
+    }
     let scenario = input::load_scenario(&a.scenario, world)?;
     let line = Bar::new("replications");
     if let Some(until) = a.until {
@@ -410,6 +475,11 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
             seed: a.seed,
             threads,
         };
+        if let Some(shard) = shard {
+            let p = casus_app::forecast::horizon_shard(world, &req, shard, &line);
+            line.finish();
+            return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+        }
         let s = casus_app::forecast::horizon(world, &req, &line);
         line.finish();
         let s = s.map_err(app)?;
@@ -434,6 +504,11 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         seed: a.seed,
         threads,
     };
+    if let Some(shard) = shard {
+        let p = casus_app::forecast::shard(world, &req, shard, &line);
+        line.finish();
+        return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+    }
     let s = casus_app::forecast::forecast(world, &req, &line);
     line.finish();
     let s = s.map_err(app)?;
@@ -442,6 +517,115 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         render::forecast_json(&s)
     } else {
         report::forecast_text(&s)
+    };
+    emit(&text, a.output.as_ref())
+}
+
+/// A path a design file names: relative to the design's directory if a file
+/// is there, else as given (a bundled scenario's name).
+fn beside(design: &std::path::Path, name: &str) -> String {
+    let p = std::path::Path::new(name);
+    match design.parent() {
+        Some(dir) if p.is_relative() && dir.join(p).exists() => dir.join(p).display().to_string(),
+        _ => name.to_string(),
+    }
+}
+
+fn sweep(a: SweepArgs, world: &World) -> Result<()> {
+    output::check_all(&[a.output.as_ref()])?;
+    a.export.check()?;
+    let shard = a
+        .shard
+        .as_deref()
+        .map(|s| s.parse::<casus_app::forecast::Shard>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--shard: {e}"))?;
+    let name = a.design.display().to_string();
+    let priors = casus_data::params::bundled_priors()
+        .map_err(input::InvalidInput)?
+        .params();
+    let mut d = casus_data::design::parse_design(&name, &input::read(&a.design)?, &priors)
+        .map_err(input::InvalidInput)?;
+    if let Some(f) = d.points_file.clone() {
+        let path = PathBuf::from(beside(&a.design, &f));
+        let (names, rows) =
+            casus_data::design::parse_points(&path.display().to_string(), &input::read(&path)?)
+                .map_err(input::InvalidInput)?;
+        d.set_points(names, rows, &priors);
+    }
+    let params = load_params(
+        d.params
+            .as_ref()
+            .map(|p| PathBuf::from(beside(&a.design, p)))
+            .as_ref(),
+    )?;
+    let scenarios = d
+        .scenarios
+        .iter()
+        .map(|s| input::load_scenario(&beside(&a.design, s), world))
+        .collect::<Result<Vec<_>>>()?;
+    let req = casus_app::sweep::SweepRequest {
+        scenarios,
+        params,
+        rates: casus_data::params::bundled_base_rates().map_err(input::InvalidInput)?,
+        design: d.design,
+        outputs: d.outputs,
+        seed: d.seed,
+        runs: NonZeroU64::new(d.runs).context("runs must be at least 1")?,
+        streams: d.streams,
+        shard,
+        threads: threads(a.threads)?,
+    };
+    let bar = Bar::new("replications");
+    let s = casus_app::sweep::sweep(world, &req, &bar);
+    bar.finish();
+    let s = s.map_err(app)?;
+    let tables = tables::sweep(&s);
+    a.export.write(&tables)?;
+    let text = if a.json {
+        render::sweep_json(&s)
+    } else {
+        String::from_utf8(export::Format::Csv.encode(&tables[0])?)
+            .context("a CSV table is UTF-8")?
+    };
+    emit(&text, a.output.as_ref())
+}
+
+fn merge(a: MergeArgs) -> Result<()> {
+    use casus_app::forecast::Merged;
+    output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
+    a.export.check()?;
+    let mut parts = Vec::with_capacity(a.parts.len());
+    for path in &a.parts {
+        let name = path.display().to_string();
+        let p = render::parse_partial(&name, &input::read(path)?).map_err(app)?;
+        parts.push((name, p));
+    }
+    let text = match casus_app::forecast::merge(&parts).map_err(app)? {
+        Merged::Forecast(s) => {
+            if a.svg.is_some() {
+                anyhow::bail!(
+                    "--svg draws the fan charts of a long-horizon forecast; these parts are of a forecast of the timeline"
+                );
+            }
+            a.export.write(&tables::forecast(&s))?;
+            if a.json {
+                render::forecast_json(&s)
+            } else {
+                report::forecast_text(&s)
+            }
+        }
+        Merged::Horizon(s) => {
+            if let Some(svg) = &a.svg {
+                output::write_to(svg, &report::horizon_svg(&s))?;
+            }
+            a.export.write(&tables::horizon(&s))?;
+            if a.json {
+                render::horizon_json(&s)
+            } else {
+                report::horizon_text(&s)
+            }
+        }
     };
     emit(&text, a.output.as_ref())
 }

@@ -273,7 +273,7 @@ fn likely(out: &mut String, s: &RunSummary) {
     for ev in &f.events {
         let analysis = s.events.iter().find(|e| e.event.id == ev.id);
         let _ = write!(out, "  ");
-        event_header(out, ev.date, ev.kind, &ev.id, &ev.title);
+        event_header(out, ev.date, &ev.kind, &ev.id, &ev.title);
         if let Some(r) = ev.request.filter(|r| r.count < r.of) {
             let _ = writeln!(
                 out,
@@ -415,7 +415,7 @@ pub fn forecast_text(s: &ForecastSummary) -> String {
     );
     for ev in &s.events {
         let _ = writeln!(out);
-        event_header(&mut out, ev.date, ev.kind, &ev.id, &ev.title);
+        event_header(&mut out, ev.date, &ev.kind, &ev.id, &ev.title);
         if let Some(r) = ev.request.filter(|r| r.count < r.of) {
             let _ = writeln!(
                 out,

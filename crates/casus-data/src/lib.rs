@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod check;
+pub mod design;
 pub mod error;
 pub mod non_state;
 pub mod overlay;

@@ -18,7 +18,7 @@ use crate::forecast::{
 };
 use crate::state::{RelationKind, StateCode};
 use rand_pcg::Pcg64;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Yearly rates of crises by kind, from the case library.
@@ -68,7 +68,7 @@ struct YearState {
 }
 
 /// Integer tallies of one year over many replications.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct YearTally {
     pub year: i32,
     pub runs: u64,
@@ -125,7 +125,8 @@ impl YearTally {
         }
     }
 
-    fn merge(&mut self, o: &YearTally) {
+    /// Add `o`'s counts (the same year in other replications) to these.
+    pub fn merge(&mut self, o: &YearTally) {
         self.year = o.year;
         self.runs += o.runs;
         for (a, b) in [
@@ -437,8 +438,24 @@ pub fn run_until(
     threads: Option<usize>,
     progress: &std::sync::atomic::AtomicU64,
 ) -> Result<Vec<YearTally>, rayon::ThreadPoolBuildError> {
+    run_until_range(plan, rates, until, seed, 0..runs, threads, progress)
+}
+
+/// [`run_until`] over the replications `reps` only (a shard): each replication
+/// draws from `stream(seed, r)` whatever range it is run in, so merged tallies
+/// of ranges that partition `0..runs` equal `run_until`'s.
+pub fn run_until_range(
+    plan: &Plan,
+    rates: &BaseRates,
+    until: Date,
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    threads: Option<usize>,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<YearTally>, rayon::ThreadPoolBuildError> {
     use rayon::prelude::*;
     let chunk = 1024u64;
+    let (offset, runs) = (reps.start, reps.end.saturating_sub(reps.start));
     let chunks = runs.div_ceil(chunk);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -463,8 +480,8 @@ pub fn run_until(
             .fold(
                 || (Cache::new(), empty()),
                 |(mut cache, mut acc), c| {
-                    let start = c * chunk;
-                    let end = (start + chunk).min(runs);
+                    let start = offset + c * chunk;
+                    let end = (start + chunk).min(offset + runs);
                     for rep in start..end {
                         let mut rng = stream(seed, rep);
                         for (t, s) in acc

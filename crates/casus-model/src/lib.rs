@@ -13,6 +13,7 @@ pub mod calibration;
 pub mod council;
 pub mod date;
 pub mod decision;
+pub mod design;
 pub mod dynamics;
 pub mod event;
 pub mod forecast;

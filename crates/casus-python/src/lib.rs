@@ -657,6 +657,212 @@ fn calibrate(
         .map_err(|e| app_error(e, "InputError"))
 }
 
+/// A sweep design file, checked (`casus-data`'s `DesignFile`).
+#[pyclass(frozen, module = "casus._casus")]
+struct Design(casus_data::design::DesignFile);
+
+#[pymethods]
+impl Design {
+    /// Bundled scenario names or scenario paths, as written.
+    #[getter]
+    fn scenarios(&self) -> Vec<String> {
+        self.0.scenarios.clone()
+    }
+    /// The parameter file the design names, as written.
+    #[getter]
+    fn params(&self) -> Option<String> {
+        self.0.params.clone()
+    }
+    /// The points CSV a `kind = "points"` design names, as written.
+    #[getter]
+    fn points_file(&self) -> Option<String> {
+        self.0.points_file.clone()
+    }
+    /// `(name, low, high)` of each factor, in the order of a point's values.
+    #[getter]
+    fn factors(&self) -> Vec<(String, f64, f64)> {
+        self.0
+            .design
+            .factors
+            .iter()
+            .map(|f| (f.name.clone(), f.low, f.high))
+            .collect()
+    }
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.0.seed
+    }
+    #[getter]
+    fn runs(&self) -> u64 {
+        self.0.runs
+    }
+    /// The outputs' names.
+    #[getter]
+    fn outputs(&self) -> Vec<String> {
+        self.0.outputs.iter().map(|o| o.name.clone()).collect()
+    }
+}
+
+/// Parse a design file's text (default ranges from the bundled priors).
+#[pyfunction]
+fn parse_design(py: Python<'_>, file: &str, text: &str) -> PyResult<Design> {
+    let priors = casus_data::params::bundled_priors()
+        .map_err(|e| input_error(py, "InputError", &e))?
+        .params();
+    casus_data::design::parse_design(file, text, &priors)
+        .map(Design)
+        .map_err(|e| input_error(py, "InputError", &e))
+}
+
+/// Parse a points CSV: its parameter names and rows.
+#[pyfunction]
+fn parse_points(py: Python<'_>, file: &str, text: &str) -> PyResult<(Vec<String>, Vec<Vec<f64>>)> {
+    casus_data::design::parse_points(file, text).map_err(|e| input_error(py, "InputError", &e))
+}
+
+fn shard(s: Option<(u64, u64)>) -> PyResult<Option<casus_app::forecast::Shard>> {
+    s.map(|(k, n)| casus_app::forecast::Shard::new(k, n))
+        .transpose()
+        .map_err(|e| app_error(e, "InputError"))
+}
+
+/// `casus sweep --json` and the summary behind it.
+#[pyclass(frozen, module = "casus._casus")]
+struct SweepResult(casus_app::sweep::SweepSummary);
+
+#[pymethods]
+impl SweepResult {
+    /// The bytes of `casus sweep --json` (render::sweep_json).
+    fn to_json(&self) -> String {
+        render::sweep_json(&self.0)
+    }
+    /// The result as a part for `merge_sweeps` (exact: values as bits, counts).
+    fn to_part(&self) -> String {
+        serde_json::to_string(&self.0.to_part()).expect("a part serialises")
+    }
+}
+
+/// Run a design's points (or a shard of them) on the scenarios.
+#[pyfunction]
+#[pyo3(signature = (design, scenarios, params, points = None, shard = None, threads = None, progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn sweep(
+    py: Python<'_>,
+    design: &Design,
+    scenarios: Vec<PyRef<'_, ValidScenario>>,
+    params: &Params,
+    points: Option<(Vec<String>, Vec<Vec<f64>>)>,
+    shard: Option<(u64, u64)>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<SweepResult> {
+    let w = world()?;
+    let mut d = design.0.clone();
+    if let Some((names, rows)) = points {
+        let priors = casus_data::params::bundled_priors()
+            .map_err(|e| input_error(py, "InputError", &e))?
+            .params();
+        d.set_points(names, rows, &priors);
+    } else if d.points_file.is_some() {
+        return Err(request_error(
+            "a points design needs its points\n  help: casus.sweep reads the design's points file; pass points= to give them directly",
+        ));
+    }
+    let req = casus_app::sweep::SweepRequest {
+        scenarios: scenarios.iter().map(|s| s.0.clone()).collect(),
+        params: params.0.clone(),
+        rates: casus_data::params::bundled_base_rates()
+            .map_err(|e| input_error(py, "InputError", &e))?,
+        design: d.design,
+        outputs: d.outputs,
+        seed: d.seed,
+        runs: self::runs(d.runs)?,
+        streams: d.streams,
+        shard: self::shard(shard)?,
+        threads: self::threads(threads)?,
+    };
+    let cb = Callback::new(progress);
+    let s = py.detach(|| casus_app::sweep::sweep(w, &req, &cb));
+    cb.finish()?;
+    s.map(SweepResult)
+        .map_err(|e| app_error(e, "ScenarioError"))
+}
+
+/// Merge sweep parts (`SweepResult.to_part()` of shards 1..N).
+#[pyfunction]
+fn merge_sweeps(parts: Vec<String>) -> PyResult<SweepResult> {
+    let parts = parts
+        .iter()
+        .map(|p| serde_json::from_str(p))
+        .collect::<Result<Vec<casus_app::sweep::SweepPart>, _>>()
+        .map_err(|e| request_error(format!("not a sweep part: {e}")))?;
+    casus_app::sweep::merge(&parts)
+        .map(SweepResult)
+        .map_err(|e| app_error(e, "InputError"))
+}
+
+/// Shard `shard = (k, n)` of a forecast (with `until`: of a horizon), as the
+/// part `casus forecast … --shard K/N` writes (JSON).
+#[pyfunction]
+#[pyo3(signature = (scenario, params, runs, shard, seed = None, until = None, threads = None))]
+#[allow(clippy::too_many_arguments)]
+fn forecast_shard(
+    py: Python<'_>,
+    scenario: &ValidScenario,
+    params: &Params,
+    runs: u64,
+    shard: (u64, u64),
+    seed: Option<u64>,
+    until: Option<&str>,
+    threads: Option<usize>,
+) -> PyResult<String> {
+    let w = world()?;
+    let sh = self::shard(Some(shard))?.expect("given");
+    let p = match until {
+        Some(u) => {
+            let req = HorizonRequest {
+                scenario: scenario.0.clone(),
+                params: params.0.clone(),
+                rates: casus_data::params::bundled_base_rates()
+                    .map_err(|e| input_error(py, "InputError", &e))?,
+                until: date(u, "until")?,
+                runs: self::runs(runs)?,
+                seed,
+                threads: self::threads(threads)?,
+            };
+            py.detach(|| casus_app::forecast::horizon_shard(w, &req, sh, &casus_app::Silent))
+        }
+        None => {
+            let req = ForecastRequest {
+                scenario: scenario.0.clone(),
+                params: params.0.clone(),
+                runs: self::runs(runs)?,
+                seed,
+                threads: self::threads(threads)?,
+            };
+            py.detach(|| casus_app::forecast::shard(w, &req, sh, &casus_app::Silent))
+        }
+    };
+    p.map(|p| render::partial_json(&p))
+        .map_err(|e| app_error(e, "ScenarioError"))
+}
+
+/// Merge the parts (JSON texts) of a sharded forecast: a `ForecastResult` or
+/// a `HorizonResult`, the unsharded one exactly.
+#[pyfunction]
+fn merge(py: Python<'_>, parts: Vec<String>) -> PyResult<Py<PyAny>> {
+    let mut read = Vec::with_capacity(parts.len());
+    for (i, text) in parts.iter().enumerate() {
+        let name = format!("part {}", i + 1);
+        let p = render::parse_partial(&name, text).map_err(|e| app_error(e, "InputError"))?;
+        read.push((name, p));
+    }
+    match casus_app::forecast::merge(&read).map_err(|e| app_error(e, "InputError"))? {
+        casus_app::forecast::Merged::Forecast(s) => Ok(Py::new(py, ForecastResult(s))?.into_any()),
+        casus_app::forecast::Merged::Horizon(s) => Ok(Py::new(py, HorizonResult(s))?.into_any()),
+    }
+}
+
 /// The TOML text of a Python mapping (str keys; str, int, float, bool,
 /// `datetime.date`, lists and mappings as values), keys in the mapping's order.
 #[pyfunction]
@@ -678,6 +884,14 @@ fn _casus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HorizonResult>()?;
     m.add_class::<BacktestResult>()?;
     m.add_class::<CalibrationResult>()?;
+    m.add_class::<Design>()?;
+    m.add_class::<SweepResult>()?;
+    m.add_function(wrap_pyfunction!(parse_design, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_points, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_sweeps, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(parse_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_source, m)?)?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;

@@ -34,7 +34,7 @@ pub use memory::Cache;
 pub use plan::Plan;
 pub use protocol::Decisions;
 pub use sample::{Chooser, Draw, modal_course, replicate, replicate_with_memory, stream};
-pub use tally::{CHUNK, Tally, monte_carlo, tally_range, wilson};
+pub use tally::{CHUNK, Tally, monte_carlo, monte_carlo_range, tally_range, wilson};
 
 pub(crate) use plan::{Step, crisis_step, notice_months};
 pub(crate) use sample::{pick, play, uniform};

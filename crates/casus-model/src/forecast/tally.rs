@@ -7,10 +7,14 @@ use super::plan::Plan;
 use super::sample::{Chooser, Draw, replicate, stream};
 use crate::dynamics::Outcome;
 use crate::state::StateCode;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-/// Integer tallies of one event over many replications.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Integer tallies of one event over many replications. Serialisable so that
+/// the tallies of a shard (a range of replications) can be written, read back
+/// and merged: the counts of disjoint ranges add up to the counts of their union.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub outcomes: [u64; 4],
     pub decided: u64,
@@ -78,7 +82,8 @@ impl Tally {
         }
     }
 
-    fn merge(&mut self, o: &Tally) {
+    /// Add `o`'s counts (the tally of other replications) to these.
+    pub fn merge(&mut self, o: &Tally) {
         for k in 0..4 {
             self.outcomes[k] += o.outcomes[k];
         }
@@ -153,8 +158,22 @@ pub fn monte_carlo(
     threads: Option<usize>,
     progress: &std::sync::atomic::AtomicU64,
 ) -> Result<Vec<Tally>, rayon::ThreadPoolBuildError> {
+    monte_carlo_range(plan, seed, 0..runs, threads, progress)
+}
+
+/// [`monte_carlo`] over the replications `reps` only (a shard): replication
+/// *r* draws from `stream(seed, r)` whatever range it is run in, so the tallies
+/// of ranges that partition `0..runs`, merged, equal `monte_carlo`'s.
+pub fn monte_carlo_range(
+    plan: &Plan,
+    seed: u64,
+    reps: Range<u64>,
+    threads: Option<usize>,
+    progress: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<Tally>, rayon::ThreadPoolBuildError> {
     use rayon::prelude::*;
     let events = plan.scenario.events.len();
+    let (first, runs) = (reps.start, reps.end.saturating_sub(reps.start));
     let chunks = runs.div_ceil(CHUNK);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -165,8 +184,8 @@ pub fn monte_carlo(
             .fold(
                 || (Cache::new(), vec![Tally::default(); events]),
                 |(mut cache, mut acc), c| {
-                    let start = c * CHUNK;
-                    let end = (start + CHUNK).min(runs);
+                    let start = first + c * CHUNK;
+                    let end = (start + CHUNK).min(first + runs);
                     let t = tally_range(plan, seed, start, end, &mut cache);
                     for (a, x) in acc.iter_mut().zip(&t) {
                         a.merge(x);

@@ -41,6 +41,17 @@ from ._results import (
     Run,
 )
 from ._scenario import Scenario
+from ._sweep import (
+    Sweep,
+    factors,
+    forecast_on,
+    morris,
+    problem,
+    saltelli_points,
+    sobol,
+    sobol_indices,
+    sweep,
+)
 
 __version__: str = _casus.__version__
 
@@ -64,16 +75,25 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioWarning",
+    "Sweep",
     "alliances",
     "backtest",
     "calibrate",
     "explain",
+    "factors",
     "forecast",
+    "forecast_on",
     "load",
     "memberships",
+    "morris",
+    "problem",
     "run",
+    "saltelli_points",
     "scenarios",
+    "sobol",
+    "sobol_indices",
     "states",
+    "sweep",
 ]
 
 #: A scenario as the use cases take it: a Scenario, a bundled name or a path.
