@@ -167,6 +167,7 @@ pub fn horizon_json(s: &HorizonSummary) -> String {
             json!({
                 "year": y.year,
                 "p_dissolved": y.p_dissolved,
+                "p_dissolved_by_leader": y.p_dissolved_by_leader,
                 "p_deployment_so_far": y.p_deployment_so_far,
                 "p_frozen_or_gone": object(y.p_frozen_or_gone.iter()),
                 "p_notice_or_gone": object(y.p_notice_or_gone.iter()),

@@ -705,6 +705,15 @@ pub fn horizon_text(s: &HorizonSummary) -> String {
         ));
         let _ = writeln!(out, "{row}");
     }
+    if let Some(y) = s.years.last() {
+        let _ = writeln!(
+            out,
+            "dissolved by {}: {:.1}%, of which by the leading power's own decision to leave {:.1}%",
+            y.year,
+            100.0 * y.p_dissolved,
+            100.0 * y.p_dissolved_by_leader
+        );
+    }
     if let Some(y) = s.years.first() {
         let _ = writeln!(out);
         let _ = writeln!(

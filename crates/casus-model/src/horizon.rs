@@ -2,20 +2,23 @@
 //! (members sign or not), an exercise (members take part or not; the host may
 //! cancel), crises drawn from documented base rates by kind, and at the year's end
 //! each member's participation may change: an engaged member may freeze, a frozen
-//! one may give notice, a notice runs out after the treaty's notice period.
+//! one may give notice, a notice runs out after the treaty's notice period. The
+//! leading power draws none of these: it gives notice only when its own
+//! decision (`lifetime::leader_decision`) says the alliance is worth less to it
+//! than it costs.
 //!
 //! **Dissolution** (explicit definition): the alliance is dissolved at the end of a
 //! year in which its leading power has left, or fewer than two of the other
 //! members are still engaged (not frozen, under notice or gone). It is absorbing.
 
 use crate::Date;
-use crate::decision;
 use crate::dynamics::{Memory, Outcome, Status};
 use crate::event::{Event, EventKind, Involvement, Reach};
 use crate::forecast::{
     Cache, Chooser, Draw, Plan, Step, crisis_step, notice_months, play, replicate_with_memory,
     stream, uniform,
 };
+use crate::lifetime::{self, Transition};
 use crate::state::{RelationKind, StateCode};
 use rand_pcg::Pcg64;
 use serde::Serialize;
@@ -61,6 +64,8 @@ impl ReachShares {
 struct YearState {
     status: BTreeMap<StateCode, Status>,
     dissolved: bool,
+    /// … because the leading power left (by its own decision).
+    dissolved_by_leader: bool,
     deployed_so_far: bool,
     refused_sign: Vec<StateCode>,
     skipped_exercise: Vec<StateCode>,
@@ -78,6 +83,8 @@ pub struct YearTally {
     pub exiting: BTreeMap<StateCode, u64>,
     pub left: BTreeMap<StateCode, u64>,
     pub dissolved: u64,
+    /// … dissolved because the leading power decided to leave.
+    pub dissolved_by_leader: u64,
     /// … in which a deployment has happened since the scenario began.
     pub deployed: u64,
     /// Histogram of the number of engaged non-leading members.
@@ -112,6 +119,7 @@ impl YearTally {
             self.left.entry(m.clone()).or_insert(0);
         }
         self.dissolved += u64::from(s.dissolved);
+        self.dissolved_by_leader += u64::from(s.dissolved_by_leader);
         self.deployed += u64::from(s.deployed_so_far);
         if self.engaged_hist.len() <= s.engaged_others {
             self.engaged_hist.resize(s.engaged_others + 1, 0);
@@ -141,6 +149,7 @@ impl YearTally {
             }
         }
         self.dissolved += o.dissolved;
+        self.dissolved_by_leader += o.dissolved_by_leader;
         self.deployed += o.deployed;
         if self.engaged_hist.len() < o.engaged_hist.len() {
             self.engaged_hist.resize(o.engaged_hist.len(), 0);
@@ -300,10 +309,6 @@ fn decide(
     play(plan, step, event_id, &d, memory, rng, &mut choose)
 }
 
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 /// One replication from the scenario's start to `until`: the state at the end of
 /// each year after the scenario's last event.
 fn replicate_years(
@@ -336,6 +341,7 @@ fn replicate_years_with_memory(
         .last()
         .map_or(until.year, |e| e.date.year + 1);
     let mut out = Vec::new();
+    let mut dissolved_by_leader = false;
     for year in first..=until.year {
         let mut refused = Vec::new();
         let mut skipped = Vec::new();
@@ -364,15 +370,11 @@ fn replicate_years_with_memory(
             let f = plan.facts(end, &memory);
             let mut changes = Vec::new();
             for m in f.members() {
-                let e = decision::engagement(&f, m);
-                let u = uniform(rng);
-                match memory.status_of(m) {
-                    Status::Engaged if u < logistic(plan.params.freeze_constant - e.utility) => {
-                        changes.push((m.to_string(), Status::Frozen { since: end }));
-                    }
-                    Status::Frozen { .. }
-                        if u < logistic(plan.params.exit_constant - e.utility) =>
-                    {
+                if m == leader {
+                    // The leading power does not draw: it leaves only when its
+                    // own decision says the alliance is worth less than that.
+                    let d = lifetime::leader_decision(&f, m);
+                    if !d.stays && memory.engaged(m) {
                         let months = notice_months(alliance, end);
                         changes.push((
                             m.to_string(),
@@ -381,7 +383,27 @@ fn replicate_years_with_memory(
                             },
                         ));
                     }
-                    _ => {}
+                    continue;
+                }
+                let status = memory.status_of(m);
+                let y = lifetime::member_year(&f, m, status);
+                if uniform(rng) >= y.p {
+                    continue;
+                }
+                match y.transition {
+                    Some(Transition::Freeze) => {
+                        changes.push((m.to_string(), Status::Frozen { since: end }));
+                    }
+                    Some(Transition::Notice) => {
+                        let months = notice_months(alliance, end);
+                        changes.push((
+                            m.to_string(),
+                            Status::Notice {
+                                effective: end.plus_months(months),
+                            },
+                        ));
+                    }
+                    None => {}
                 }
             }
             for (m, st) in changes {
@@ -396,6 +418,7 @@ fn replicate_years_with_memory(
             let leader_gone = matches!(memory.status_of(&leader), Status::Left { .. });
             if leader_gone || others < 2 {
                 memory.dissolved = Some(end);
+                dissolved_by_leader = leader_gone;
             }
         }
         let end = on(year, 12, 31);
@@ -412,6 +435,7 @@ fn replicate_years_with_memory(
         out.push(YearState {
             status,
             dissolved: memory.dissolved.is_some(),
+            dissolved_by_leader,
             deployed_so_far: deployed,
             refused_sign: refused,
             skipped_exercise: skipped,

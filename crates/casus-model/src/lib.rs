@@ -17,6 +17,7 @@ pub mod dynamics;
 pub mod event;
 pub mod forecast;
 pub mod horizon;
+pub mod lifetime;
 pub mod params;
 pub mod provenance;
 pub mod scenario;

@@ -128,6 +128,14 @@ params! {
     freeze_constant,
     /// Constant of the yearly chance that a frozen member gives notice of withdrawal.
     exit_constant,
+    /// The leading power's value of the bases its engaged allies host (per unit share of allies).
+    leader_bases,
+    /// The leading power's value of its allies' engagement (per unit share still engaged).
+    leader_influence,
+    /// The leading power's value of its engaged allies' dependence on it (per unit mean dependence).
+    leader_alignment,
+    /// The leading power's cost of the alliance per unit of its share of the alliance's spending.
+    leader_cost,
     /// Troops the collective forces can move to a theatre per day (airlift).
     airlift_per_day,
     /// Share of the deciding members that must take part for more than a statement.
