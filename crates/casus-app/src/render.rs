@@ -257,3 +257,8 @@ pub fn backtest_json(s: &BacktestSummary) -> String {
     }
     document(&v)
 }
+
+/// The membership backtest as JSON (`casus backtest --membership --json`).
+pub fn membership_json(s: &crate::history::MembershipSummary) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}

@@ -186,6 +186,11 @@ struct BacktestArgs {
     /// the other alliances' base rates (needs cases of two alliances or more).
     #[arg(long, value_enum)]
     hold_out: Option<HoldOutArg>,
+    /// Score the membership history instead of the cases: the yearly
+    /// freeze / exit / stay observations of data/membership-history.toml
+    /// against a constant hazard, per alliance, leave-one-alliance-out.
+    #[arg(long, conflicts_with_all = ["cases", "reliability", "hold_out"])]
+    membership: bool,
     #[command(flatten)]
     export: ExportArgs,
 }
@@ -447,6 +452,23 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
 }
 
 fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
+    if a.membership {
+        let req = casus_app::history::MembershipRequest {
+            history: casus_data::membership::bundled_history(world).map_err(input::InvalidInput)?,
+            params: load_params(a.params.as_ref())?,
+            prior: casus_data::params::bundled_priors()
+                .map_err(input::InvalidInput)?
+                .params(),
+            prior_sd: PriorSd::default(),
+        };
+        let s = casus_app::history::membership_backtest(world, &req).map_err(app)?;
+        let text = if a.json {
+            render::membership_json(&s)
+        } else {
+            history::membership_text(&s)
+        };
+        return emit(&text, None);
+    }
     output::check_all(&[a.reliability.as_ref()])?;
     a.export.check()?;
     let req = BacktestRequest {

@@ -18,6 +18,7 @@ pub mod event;
 pub mod forecast;
 pub mod horizon;
 pub mod lifetime;
+pub mod membership;
 pub mod params;
 pub mod provenance;
 pub mod scenario;
