@@ -262,3 +262,8 @@ pub fn backtest_json(s: &BacktestSummary) -> String {
 pub fn membership_json(s: &crate::history::MembershipSummary) -> String {
     document(&serde_json::to_value(s).expect("a summary serialises"))
 }
+
+/// The explanation of the years after a scenario (`casus explain --until --json`).
+pub fn explain_years_json(s: &crate::timeline::ExplainYearsSummary) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}

@@ -106,6 +106,10 @@ struct ExplainArgs {
     /// Only this event.
     #[arg(long)]
     event: Option<String>,
+    /// Explain instead the years after the timeline, to this date: per year
+    /// and member, the terms behind freezing, leaving or staying.
+    #[arg(long, conflicts_with = "event")]
+    until: Option<String>,
     /// Parameter file (default: the bundled one).
     #[arg(long)]
     params: Option<PathBuf>,
@@ -352,6 +356,26 @@ fn execute(cli: Cli) -> Result<()> {
                 report::timeline(&s, &a.scenario)
             };
             emit(&text, a.output.as_ref())
+        }
+        Command::Explain(a) if a.until.is_some() => {
+            let until = a.until.as_deref().unwrap_or_default();
+            let until: casus_model::Date = until.parse().map_err(|e| {
+                anyhow::anyhow!(
+                    "--until: {e}\n  help: give a date as YYYY-MM-DD, e.g. --until 2030-12-31"
+                )
+            })?;
+            let req = casus_app::timeline::ExplainYearsRequest {
+                params: load_params(a.params.as_ref())?,
+                scenario: input::load_scenario(&a.scenario, &world)?,
+                until,
+            };
+            let s = casus_app::timeline::explain_years(&world, &req).map_err(app)?;
+            let text = if a.json {
+                render::explain_years_json(&s)
+            } else {
+                report::explain_years_text(&s)
+            };
+            emit(&text, None)
         }
         Command::Explain(a) => {
             a.export.check()?;

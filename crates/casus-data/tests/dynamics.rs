@@ -202,3 +202,61 @@ fn the_leaders_decision_names_its_terms_and_adds_them_up() {
     assert!(d.burden > 0.8, "{d:?}");
     assert!(d.stays);
 }
+
+#[test]
+fn a_heavier_defeat_always_costs_the_leader_more_credibility_and_its_lost_forces_stay_lost() {
+    // No floor: credibility is multiplied by e^−war_shift, so war_shift 3
+    // costs more than war_shift 1 (the old clamp at 0 made both the same).
+    let rates = bundled_base_rates().unwrap();
+    let cred = |ws: f64| {
+        let p = plan_with("russia-loses-2026", &[("war_shift", ws)]);
+        final_memory(&p, &rates, Date::new(2027, 12, 31).unwrap(), 1, 0).credibility()
+    };
+    let (one, three) = (cred(1.0), cred(3.0));
+    assert!((one - (-1.0f64).exp()).abs() < 1e-12, "{one}");
+    assert!(three < one && three > 0.0, "{three} vs {one}");
+    // 600,000 committed (150,000 + 450,000); a quarter does not come back.
+    let p = plan_with("russia-loses-2026", &[("war_losses", 0.25)]);
+    let m = final_memory(&p, &rates, Date::new(2027, 12, 31).unwrap(), 1, 0);
+    assert!(
+        (m.committed_of("RUS") - 150_000.0).abs() < 1e-6,
+        "{}",
+        m.committed_of("RUS")
+    );
+    let p = plan_with("russia-wins-2026", &[("war_losses", 0.25)]);
+    let m = final_memory(&p, &rates, Date::new(2027, 12, 31).unwrap(), 1, 0);
+    assert_eq!(m.committed_of("RUS"), 0.0);
+}
+
+#[test]
+fn the_explanation_of_the_years_names_every_members_terms_and_the_leaders_decision() {
+    let p = plan("russia-loses-2026");
+    let years = casus_model::horizon::explain_years(&p, until());
+    assert_eq!(years.first().unwrap().year, 2027);
+    assert_eq!(years.last().unwrap().year, 2030);
+    let y = &years[0];
+    let d = y.leader.as_ref().expect("the leader decides");
+    assert_eq!(d.state, "RUS");
+    assert!(d.stays);
+    assert!(y.credibility < 1.0, "a defeat lowers credibility");
+    for m in ["BLR", "KAZ", "KGZ", "TJK"] {
+        let t = y.members[m]
+            .year
+            .as_ref()
+            .expect("an engaged member has a hazard");
+        let w = &p.params;
+        let u = t.engagement.utility - w.outside_options * t.hedge - w.leader_threat * t.threat;
+        assert!((t.utility - u).abs() < 1e-12);
+        assert!(
+            t.hedge > 0.0,
+            "{m} trades with the West: outside options open after a defeat"
+        );
+        assert_eq!(t.threat, 0.0, "a defeated leader threatens no one");
+    }
+    // Armenia, frozen since 2024 with a grievance and a French partner,
+    // most likely gives notice.
+    assert!(matches!(
+        y.members["ARM"].becomes,
+        Some(Status::Notice { .. })
+    ));
+}

@@ -511,3 +511,117 @@ pub fn run_until(
             })
     }))
 }
+
+/// One member at one year's end in the explanation of a horizon.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberExplanation {
+    pub status: Status,
+    /// The terms and the hazard; `None` for a member under notice or gone.
+    pub year: Option<lifetime::MemberYear>,
+    /// The more likely outcome of the year's draw, where it changes the status.
+    pub becomes: Option<Status>,
+}
+
+/// One year's end of the explanation: the leading power's decision and every
+/// other member's terms.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct YearExplanation {
+    pub year: i32,
+    pub credibility: f64,
+    pub leader: Option<lifetime::LeaderDecision>,
+    pub members: BTreeMap<StateCode, MemberExplanation>,
+    pub dissolved: bool,
+}
+
+/// The years after the scenario along its most likely course, term by term:
+/// the timeline's modal course, then at each year's end the leading power's
+/// decision and each member's yearly hazard, every transition taking its more
+/// likely value (p ≥ ½). The generated crises, exercises and summits are left
+/// out: they are draws around this course, not its terms.
+pub fn explain_years(plan: &Plan, until: Date) -> Vec<YearExplanation> {
+    use crate::forecast::Chooser;
+    let (_, mut memory) =
+        replicate_with_memory(plan, &mut stream(0, 0), Chooser::Modal, &mut Cache::new());
+    let alliance = plan.alliance();
+    let leader = alliance.leading_power.clone().unwrap_or_default();
+    let first = plan
+        .scenario
+        .events
+        .last()
+        .map_or(until.year, |e| e.date.year + 1);
+    let mut out = Vec::new();
+    for year in first..=until.year {
+        let end = on(year, 12, 31);
+        if memory.dissolved.is_some() {
+            out.push(YearExplanation {
+                year,
+                credibility: memory.credibility(),
+                leader: None,
+                members: BTreeMap::new(),
+                dissolved: true,
+            });
+            continue;
+        }
+        let f = plan.facts(end, &memory);
+        let mut members = BTreeMap::new();
+        let mut leader_decision = None;
+        for m in f.members() {
+            let status = memory.status_of(m);
+            if m == leader {
+                let d = lifetime::leader_decision(&f, m);
+                let becomes = (!d.stays && status == Status::Engaged).then(|| Status::Notice {
+                    effective: end.plus_months(notice_months(alliance, end)),
+                });
+                members.insert(
+                    m.to_string(),
+                    MemberExplanation {
+                        status,
+                        year: None,
+                        becomes,
+                    },
+                );
+                leader_decision = Some(d);
+                continue;
+            }
+            let y = lifetime::member_year(&f, m, status);
+            let becomes = match (y.transition, y.p >= 0.5) {
+                (Some(Transition::Freeze), true) => Some(Status::Frozen { since: end }),
+                (Some(Transition::Notice), true) => Some(Status::Notice {
+                    effective: end.plus_months(notice_months(alliance, end)),
+                }),
+                _ => None,
+            };
+            let live = y.transition.is_some();
+            members.insert(
+                m.to_string(),
+                MemberExplanation {
+                    status,
+                    year: live.then_some(y),
+                    becomes,
+                },
+            );
+        }
+        for (m, e) in &members {
+            if let Some(st) = e.becomes {
+                memory.status.insert(m.clone(), st);
+            }
+        }
+        memory.settle_notices(on(year + 1, 1, 1));
+        let others = alliance
+            .members_on(end)
+            .into_iter()
+            .filter(|m| *m != leader && alliance.is_participating(m, end) && memory.engaged(m))
+            .count();
+        if matches!(memory.status_of(&leader), Status::Left { .. }) || others < 2 {
+            memory.dissolved = Some(end);
+        }
+        out.push(YearExplanation {
+            year,
+            credibility: memory.credibility(),
+            leader: leader_decision,
+            members,
+            dissolved: memory.dissolved.is_some(),
+        });
+    }
+    out
+}

@@ -105,33 +105,60 @@ pub enum Transition {
     Notice,
 }
 
-/// One member's yearly hazard: the engagement behind it and the chance of
-/// the one transition open to it (none for a member under notice or gone).
+/// One member's yearly hazard: the engagement behind it, the two terms a
+/// leader's war adds to it, and the chance of the one transition open to it
+/// (none for a member under notice or gone).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MemberYear {
     pub engagement: Engagement,
+    /// Outside options once the leader is weakened: the member's trade share
+    /// with the rival bloc × (1 − credibility) when credibility is below 1.
+    pub hedge: f64,
+    /// The threat a strengthened leader poses: (credibility − 1) when above 1
+    /// × (1 − the member's dependence on it).
+    pub threat: f64,
+    /// `engagement.utility − outside_options·hedge − leader_threat·threat`.
+    pub utility: f64,
     pub transition: Option<Transition>,
-    /// P(the transition this year): `logistic(freeze_constant − E)` for an
-    /// engaged member, `logistic(exit_constant − E)` for a frozen one.
+    /// P(the transition this year): `logistic(freeze_constant − utility)` for
+    /// an engaged member, `logistic(exit_constant − utility)` for a frozen one.
     pub p: f64,
+}
+
+/// The war terms of `member`'s yearly utility: (hedge, threat).
+pub fn war_terms(f: &Facts, member: &str) -> (f64, f64) {
+    let leader = f.alliance.leading_power.as_deref().unwrap_or("");
+    if member == leader || leader.is_empty() {
+        return (0.0, 0.0);
+    }
+    let c = f.memory.credibility();
+    // `+ 0.0` turns a product with −0.0 into 0.0 for reports.
+    let hedge = f.outside_exposure(member) * (1.0 - c).max(0.0) + 0.0;
+    let threat = (c - 1.0).max(0.0) * (1.0 - f.dependence(member, leader));
+    (hedge, threat)
 }
 
 /// The yearly hazard of a member other than the leading power.
 pub fn member_year(f: &Facts, member: &str, status: Status) -> MemberYear {
     let e = engagement(f, member);
+    let (hedge, threat) = war_terms(f, member);
+    let utility = e.utility - f.params.outside_options * hedge - f.params.leader_threat * threat;
     let (transition, p) = match status {
         Status::Engaged => (
             Some(Transition::Freeze),
-            logistic(f.params.freeze_constant - e.utility),
+            logistic(f.params.freeze_constant - utility),
         ),
         Status::Frozen { .. } => (
             Some(Transition::Notice),
-            logistic(f.params.exit_constant - e.utility),
+            logistic(f.params.exit_constant - utility),
         ),
         Status::Notice { .. } | Status::Left { .. } => (None, 0.0),
     };
     MemberYear {
         engagement: e,
+        hedge,
+        threat,
+        utility,
         transition,
         p,
     }

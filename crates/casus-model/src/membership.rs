@@ -113,6 +113,9 @@ pub struct Observation {
     pub ties: f64,
     pub trust: f64,
     pub grievance: f64,
+    /// The war terms (0 while the leader's credibility is 1, as throughout the history).
+    pub hedge: f64,
+    pub threat: f64,
     /// The leader's decision, for the leader's years.
     pub leader_stays: Option<bool>,
 }
@@ -237,6 +240,7 @@ pub fn observations(world: &World, history: &History, params: &Params) -> Vec<Ob
                 let y = lifetime::member_year(&f, &spell.state, status);
                 let leader_stays = (standing == Standing::Leader)
                     .then(|| lifetime::leader_decision(&f, &spell.state).stays);
+                let (hedge, threat) = (y.hedge, y.threat);
                 let e = y.engagement;
                 out.push(Observation {
                     alliance: id.clone(),
@@ -249,6 +253,8 @@ pub fn observations(world: &World, history: &History, params: &Params) -> Vec<Ob
                     ties: e.ties,
                     trust: e.trust,
                     grievance: e.grievance,
+                    hedge,
+                    threat,
                     leader_stays,
                 });
             }
@@ -268,7 +274,9 @@ pub fn hazard(o: &Observation, p: &Params) -> f64 {
     let u = p.sign_constant + p.trust * o.trust + p.leader_wish * o.leader_wish
         - p.grievance * o.grievance
         + p.cohesion * o.cohesion
-        - p.outside_ties * o.ties;
+        - p.outside_ties * o.ties
+        - p.outside_options * o.hedge
+        - p.leader_threat * o.threat;
     match o.standing {
         Standing::Engaged => logistic(p.freeze_constant - u),
         Standing::Frozen => logistic(p.exit_constant - u),
