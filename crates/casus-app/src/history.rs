@@ -481,7 +481,8 @@ pub struct MembershipSummary {
     pub leader_stays: usize,
     pub by_alliance: Vec<MembershipScores>,
     pub pooled: MembershipScores,
-    /// The fit on every alliance: (name, prior, fitted).
+    /// The fit on every alliance: (name, prior, fitted); the other
+    /// parameters as given.
     pub fitted: Vec<(String, f64, f64)>,
     /// Negative log-likelihood of every member-year (no prior term) at the
     /// prior and at the fit.
@@ -535,7 +536,7 @@ pub fn membership_backtest(
             .copied()
             .filter(|o| o.alliance != *a)
             .collect();
-        let refit = membership::fit(&train, &req.prior, sd).params;
+        let refit = membership::fit(&train, &req.params, &req.prior, sd).params;
         let given: Vec<f64> = test.iter().map(|o| hazard(o, &req.params)).collect();
         let held: Vec<f64> = test.iter().map(|o| hazard(o, &refit)).collect();
         let rate = |s: Standing| constant_hazard(&train, s);
@@ -561,13 +562,13 @@ pub fn membership_backtest(
         pooled_held.extend(held);
         pooled_const.extend(constant);
     }
-    let all = membership::fit(&at_risk, &req.prior, sd);
+    let all = membership::fit(&at_risk, &req.params, &req.prior, sd);
     let objective_at = |p: &Params| -> f64 {
         let ps: Vec<f64> = at_risk.iter().map(|o| hazard(o, p)).collect();
         membership::score(&at_risk, &ps).log * at_risk.len() as f64
     };
     let pairs = |p: &Params| p.pairs();
-    let fitted = membership::FITTED
+    let fitted: Vec<(String, f64, f64)> = membership::FITTED
         .iter()
         .map(|n| {
             let v = |p: &Params| {
@@ -579,6 +580,13 @@ pub fn membership_backtest(
             (n.to_string(), v(&req.prior), v(&all.params))
         })
         .collect();
+    // The given parameters with the fitted ones at the prior's centre.
+    let mut prior_point = req.params.clone();
+    for (n, v, _) in &fitted {
+        prior_point = prior_point
+            .with(n, *v)
+            .expect("fitted names are parameters");
+    }
     let engaged: Vec<&membership::Observation> = at_risk
         .iter()
         .copied()
@@ -603,7 +611,7 @@ pub fn membership_backtest(
         },
         by_alliance,
         fitted,
-        objective_prior: objective_at(&req.prior),
+        objective_prior: objective_at(&prior_point),
         objective_fitted: objective_at(&all.params),
         iterations: all.iterations,
         implied_engaged_hazard: (mean(&req.params), mean(&all.params)),

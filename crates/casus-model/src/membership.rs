@@ -366,11 +366,17 @@ fn vector(p: &Params) -> Vec<f64> {
         .collect()
 }
 
-/// The negative log-posterior of `x` (the fitted parameters) and its
-/// gradient: Bernoulli terms of the members' years plus a Gaussian prior of
-/// standard deviation `prior_sd` around `prior`.
-fn objective(obs: &[&Observation], prior: &Params, prior_sd: f64, x: &[f64]) -> (f64, Vec<f64>) {
-    let p = with_vector(prior, x);
+/// The negative log-posterior of `x` (the fitted parameters, the others as
+/// in `base`) and its gradient: Bernoulli terms of the members' years plus a
+/// Gaussian prior of standard deviation `prior_sd` around `prior`.
+fn objective(
+    obs: &[&Observation],
+    base: &Params,
+    prior: &Params,
+    prior_sd: f64,
+    x: &[f64],
+) -> (f64, Vec<f64>) {
+    let p = with_vector(base, x);
     let x0 = vector(prior);
     let mut f = 0.0;
     let mut g = vec![0.0; FITTED.len()];
@@ -398,6 +404,7 @@ fn objective(obs: &[&Observation], prior: &Params, prior_sd: f64, x: &[f64]) -> 
 
 struct Problem<'a> {
     obs: &'a [&'a Observation],
+    base: &'a Params,
     prior: &'a Params,
     prior_sd: f64,
 }
@@ -406,7 +413,7 @@ impl argmin::core::CostFunction for Problem<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, x: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(objective(self.obs, self.prior, self.prior_sd, x).0)
+        Ok(objective(self.obs, self.base, self.prior, self.prior_sd, x).0)
     }
 }
 
@@ -414,7 +421,7 @@ impl argmin::core::Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, x: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(objective(self.obs, self.prior, self.prior_sd, x).1)
+        Ok(objective(self.obs, self.base, self.prior, self.prior_sd, x).1)
     }
 }
 
@@ -428,14 +435,17 @@ pub struct Fit {
 }
 
 /// Fit [`FITTED`] to `obs` (MAP, exact likelihood, analytic gradient): L-BFGS
-/// from argmin with a backtracking line search, starting at the prior.
-pub fn fit(obs: &[&Observation], prior: &Params, prior_sd: f64) -> Fit {
+/// from argmin with a backtracking line search, starting at the prior. The
+/// other parameters (the engagement's weights, fitted to the crisis cases)
+/// stay as in `base`; the prior's centre is `prior`'s values of [`FITTED`].
+pub fn fit(obs: &[&Observation], base: &Params, prior: &Params, prior_sd: f64) -> Fit {
     use argmin::core::{Executor, State};
     use argmin::solver::linesearch::BacktrackingLineSearch;
     use argmin::solver::linesearch::condition::ArmijoCondition;
     use argmin::solver::quasinewton::LBFGS;
     let problem = Problem {
         obs,
+        base,
         prior,
         prior_sd,
     };
@@ -458,9 +468,9 @@ pub fn fit(obs: &[&Observation], prior: &Params, prior_sd: f64) -> Fit {
         }
         Err(_) => (x0, 0),
     };
-    let objective = objective(obs, prior, prior_sd, &x).0;
+    let objective = objective(obs, base, prior, prior_sd, &x).0;
     Fit {
-        params: with_vector(prior, &x),
+        params: with_vector(base, &x),
         objective,
         iterations,
     }
