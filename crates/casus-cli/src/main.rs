@@ -358,6 +358,11 @@ fn execute(cli: Cli) -> Result<()> {
             emit(&text, a.output.as_ref())
         }
         Command::Explain(a) if a.until.is_some() => {
+            if a.export.csv.is_some() || a.export.parquet.is_some() {
+                anyhow::bail!(
+                    "explain --until has no tables to export yet\n  help: use --json, or drop --csv/--parquet"
+                );
+            }
             let until = a.until.as_deref().unwrap_or_default();
             let until: casus_model::Date = until.parse().map_err(|e| {
                 anyhow::anyhow!(
@@ -477,6 +482,11 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
 
 fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
     if a.membership {
+        if a.export.csv.is_some() || a.export.parquet.is_some() {
+            anyhow::bail!(
+                "backtest --membership has no tables to export yet\n  help: use --json, or drop --csv/--parquet"
+            );
+        }
         let req = casus_app::history::MembershipRequest {
             history: casus_data::membership::bundled_history(world).map_err(input::InvalidInput)?,
             params: load_params(a.params.as_ref())?,
