@@ -7,7 +7,7 @@
 # computed by the same code.
 #
 #     python examples/readme_tables.py               # small runs: about a minute on 2 cores
-#     python examples/readme_tables.py --runs 100000 # the README's runs: its exact numbers
+#     python examples/readme_tables.py --runs 20000  # the README's counterfactual runs
 #
 # Install the package first: `pip install ./crates/casus-python` (see README, "Python").
 
@@ -20,7 +20,7 @@ import pandas as pd
 import casus
 
 parser = argparse.ArgumentParser(description=__doc__)
-parser.add_argument("--runs", type=int, default=4000, help="replications per horizon (README: 100000)")
+parser.add_argument("--runs", type=int, default=4000, help="replications per horizon (README: 20000)")
 args, _ = parser.parse_known_args()
 # The bundled 2026 branches use 2025 figures for 2026 and say so; the README's
 # runs printed the same warnings.
@@ -52,7 +52,7 @@ stances["expected_troops"] = f.members.groupby("member").expected_troops.first()
 print(stances[list(casus.STANCES) + ["expected_troops"]].round(3).to_string())
 
 # %% [markdown]
-# ## Where the alliance is heading: `casus forecast NAME --runs 100000 --until 2030-12-31`
+# ## Where the alliance is heading: `casus forecast NAME --runs 20000 --until 2030-12-31`
 
 # %%
 BRANCHES = [
@@ -84,6 +84,6 @@ print(f"{args.runs} runs each")
 print(counterfactuals.map(lambda p: f"{100 * p:.1f}%").to_string())
 
 # %% [markdown]
-# With `--runs 100000` these are the README's numbers; with fewer runs they
-# differ within their Monte Carlo error (a 95% interval of about ±1.5 points
-# at 4000 runs).
+# With `--runs 20000` these are the README's numbers (to the digit printed here);
+# with fewer runs they differ within their Monte Carlo error (a 95% interval of
+# about ±1.5 points at 4000 runs).

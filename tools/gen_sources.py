@@ -56,6 +56,31 @@ EXTRA = [
         "url": "https://european-union.europa.eu/principles-countries-history/eu-countries_en",
         "note": "not re-retrieved in this pass",
     },
+    {
+        "tag": "GIBLER-2009",
+        "title": "International Military Alliances, 1648-2008 (entries on the Warsaw Pact, SEATO, CENTO, SADC)",
+        "author": "Gibler, Douglas M.",
+        "publisher": "CQ Press",
+        "date": "2009",
+        "url": "https://issuhub.com/view/index/23326?pageIndex=466",
+        "note": "online copy; the page index differs per entry (466 SEATO, 470 CENTO, 599 CSTO, 609 SADC)",
+    },
+    {
+        "tag": "NATOIS-1971",
+        "title": "The Warsaw Pact (NATO Information Service, 1971)",
+        "author": "NATO Information Service",
+        "date": "1971",
+        "url": "https://scribd.com/document/659309376",
+    },
+    {
+        "tag": "LEEDS-SAVUN-2007",
+        "title": "Terminating Alliances: Why Do States Abrogate Agreements? (subtitle not re-retrieved)",
+        "author": "Leeds, Brett Ashley and Burcu Savun",
+        "publisher": "The Journal of Politics 69(4)",
+        "date": "2007",
+        "url": "http://onlinelibrary.wiley.com/doi/10.1111/j.1468-2508.2007.00612.x/abstract",
+        "note": "abstract only retrieved (shared/domain/published-models.md): opportunistic abrogation more likely after a change in power, in domestic institutions, or a new outside alliance; no yearly termination rate was retrieved",
+    },
 ]
 
 

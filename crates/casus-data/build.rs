@@ -57,6 +57,14 @@ fn main() {
         rates.display().to_string()
     )
     .unwrap();
+    let history = data.join("membership-history.toml");
+    println!("cargo:rerun-if-changed={}", history.display());
+    writeln!(
+        out,
+        "pub const MEMBERSHIP_HISTORY: (&str, &str) = (\"data/membership-history.toml\", include_str!({:?}));",
+        history.display().to_string()
+    )
+    .unwrap();
     let priors = data.join("priors.toml");
     println!("cargo:rerun-if-changed={}", priors.display());
     writeln!(

@@ -310,6 +310,9 @@ pub struct YearSummary {
     pub year: i32,
     pub runs: u64,
     pub p_dissolved: f64,
+    /// Dissolved because the leading power decided to leave (the rest: fewer
+    /// than two other members still engaged).
+    pub p_dissolved_by_leader: f64,
     pub p_deployment_so_far: f64,
     /// Per member: frozen, under notice or gone.
     pub p_frozen_or_gone: BTreeMap<String, f64>,
@@ -366,6 +369,7 @@ impl YearSummary {
             year: y.year,
             runs: y.runs,
             p_dissolved: frac(y.dissolved, y.runs),
+            p_dissolved_by_leader: frac(y.dissolved_by_leader, y.runs),
             p_deployment_so_far: frac(y.deployed, y.runs),
             p_frozen_or_gone: per(&y.disengaged),
             p_notice_or_gone: per(&y.exiting),

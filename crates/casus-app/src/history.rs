@@ -12,6 +12,7 @@ use casus_model::calibration::{
     ladder_pairs, predict, score,
 };
 use casus_model::dynamics::Outcome;
+use casus_model::membership;
 use casus_model::params::Params;
 use casus_model::scenario::World;
 use serde::{Deserialize, Serialize};
@@ -441,6 +442,181 @@ fn hold_out(
         refit_evals: evals,
         overall,
         groups,
+    })
+}
+
+/// What the membership backtest is asked: the history, the parameters it
+/// scores as given, and the prior the held-out refits start from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MembershipRequest {
+    pub history: casus_model::membership::History,
+    pub params: Params,
+    /// The centre of the refits' Gaussian prior (the bundled priors).
+    pub prior: Params,
+    pub prior_sd: PriorSd,
+}
+
+/// One predictor's scores on one group's member-years.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MembershipScores {
+    pub group: String,
+    /// The parameters as given, without a refit.
+    pub given: membership::Scores,
+    /// Refitted on the other alliances' member-years (from the prior).
+    pub held_out: membership::Scores,
+    /// The other alliances' yearly rate per standing (engaged, frozen).
+    pub constant: membership::Scores,
+}
+
+/// The yearly freeze/exit/stay observations scored beside a constant hazard,
+/// per alliance, leave-one-alliance-out, and the fit on all of them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MembershipSummary {
+    /// Member-years at risk (the leader's apart).
+    pub member_years: usize,
+    pub events: usize,
+    /// The leading powers' years, and those in which its decision said stay
+    /// (none of them left its alliance).
+    pub leader_years: usize,
+    pub leader_stays: usize,
+    pub by_alliance: Vec<MembershipScores>,
+    pub pooled: MembershipScores,
+    /// The fit on every alliance: (name, prior, fitted); the other
+    /// parameters as given.
+    pub fitted: Vec<(String, f64, f64)>,
+    /// Negative log-likelihood of every member-year (no prior term) at the
+    /// prior and at the fit.
+    pub objective_prior: f64,
+    pub objective_fitted: f64,
+    pub iterations: u64,
+    /// Implied yearly P(an engaged member freezes or leaves), mean over the
+    /// engaged member-years, under the given parameters and under the fit.
+    pub implied_engaged_hazard: (f64, f64),
+    /// Observed: events per engaged member-year.
+    pub observed_engaged_rate: f64,
+}
+
+/// Score the membership history (`casus backtest --membership`).
+pub fn membership_backtest(
+    world: &World,
+    req: &MembershipRequest,
+) -> Result<MembershipSummary, Error> {
+    use casus_model::membership::{Standing, constant_hazard, hazard, observations};
+    let obs = observations(world, &req.history, &req.params);
+    let at_risk: Vec<&membership::Observation> = obs
+        .iter()
+        .filter(|o| o.standing != Standing::Leader)
+        .collect();
+    let leaders: Vec<&membership::Observation> = obs
+        .iter()
+        .filter(|o| o.standing == Standing::Leader)
+        .collect();
+    let mut alliances: Vec<&str> = at_risk.iter().map(|o| o.alliance.as_str()).collect();
+    alliances.sort_unstable();
+    alliances.dedup();
+    if alliances.len() < 2 {
+        return Err(Error::Request(
+            "the membership history covers fewer than two alliances\n  help: leave-one-alliance-out needs two or more".into(),
+        ));
+    }
+    let sd = req.prior_sd.get();
+    let mut pooled_given = Vec::new();
+    let mut pooled_held = Vec::new();
+    let mut pooled_const = Vec::new();
+    let mut pooled_obs = Vec::new();
+    let mut by_alliance = Vec::new();
+    for a in &alliances {
+        let test: Vec<&membership::Observation> = at_risk
+            .iter()
+            .copied()
+            .filter(|o| o.alliance == *a)
+            .collect();
+        let train: Vec<&membership::Observation> = at_risk
+            .iter()
+            .copied()
+            .filter(|o| o.alliance != *a)
+            .collect();
+        let refit = membership::fit(&train, &req.params, &req.prior, sd).params;
+        let given: Vec<f64> = test.iter().map(|o| hazard(o, &req.params)).collect();
+        let held: Vec<f64> = test.iter().map(|o| hazard(o, &refit)).collect();
+        let rate = |s: Standing| constant_hazard(&train, s);
+        let (ce, cf) = (rate(Standing::Engaged), rate(Standing::Frozen));
+        let constant: Vec<f64> = test
+            .iter()
+            .map(|o| {
+                if o.standing == Standing::Frozen {
+                    cf
+                } else {
+                    ce
+                }
+            })
+            .collect();
+        by_alliance.push(MembershipScores {
+            group: a.to_string(),
+            given: membership::score(&test, &given),
+            held_out: membership::score(&test, &held),
+            constant: membership::score(&test, &constant),
+        });
+        pooled_obs.extend(test);
+        pooled_given.extend(given);
+        pooled_held.extend(held);
+        pooled_const.extend(constant);
+    }
+    let all = membership::fit(&at_risk, &req.params, &req.prior, sd);
+    let objective_at = |p: &Params| -> f64 {
+        let ps: Vec<f64> = at_risk.iter().map(|o| hazard(o, p)).collect();
+        membership::score(&at_risk, &ps).log * at_risk.len() as f64
+    };
+    let pairs = |p: &Params| p.pairs();
+    let fitted: Vec<(String, f64, f64)> = membership::FITTED
+        .iter()
+        .map(|n| {
+            let v = |p: &Params| {
+                pairs(p)
+                    .into_iter()
+                    .find(|(k, _)| k == n)
+                    .map_or(0.0, |(_, v)| v)
+            };
+            (n.to_string(), v(&req.prior), v(&all.params))
+        })
+        .collect();
+    // The given parameters with the fitted ones at the prior's centre.
+    let mut prior_point = req.params.clone();
+    for (n, v, _) in &fitted {
+        prior_point = prior_point
+            .with(n, *v)
+            .expect("fitted names are parameters");
+    }
+    let engaged: Vec<&membership::Observation> = at_risk
+        .iter()
+        .copied()
+        .filter(|o| o.standing == Standing::Engaged)
+        .collect();
+    let mean = |p: &Params| {
+        engaged.iter().map(|o| hazard(o, p)).sum::<f64>() / engaged.len().max(1) as f64
+    };
+    Ok(MembershipSummary {
+        member_years: at_risk.len(),
+        events: at_risk.iter().filter(|o| o.event).count(),
+        leader_years: leaders.len(),
+        leader_stays: leaders
+            .iter()
+            .filter(|o| o.leader_stays == Some(true))
+            .count(),
+        pooled: MembershipScores {
+            group: "all".into(),
+            given: membership::score(&pooled_obs, &pooled_given),
+            held_out: membership::score(&pooled_obs, &pooled_held),
+            constant: membership::score(&pooled_obs, &pooled_const),
+        },
+        by_alliance,
+        fitted,
+        objective_prior: objective_at(&prior_point),
+        objective_fitted: objective_at(&all.params),
+        iterations: all.iterations,
+        implied_engaged_hazard: (mean(&req.params), mean(&all.params)),
+        observed_engaged_rate: engaged.iter().filter(|o| o.event).count() as f64
+            / engaged.len().max(1) as f64,
     })
 }
 

@@ -170,6 +170,7 @@ pub fn horizon_json(s: &HorizonSummary) -> String {
             json!({
                 "year": y.year,
                 "p_dissolved": y.p_dissolved,
+                "p_dissolved_by_leader": y.p_dissolved_by_leader,
                 "p_deployment_so_far": y.p_deployment_so_far,
                 "p_frozen_or_gone": object(y.p_frozen_or_gone.iter()),
                 "p_notice_or_gone": object(y.p_notice_or_gone.iter()),
@@ -364,4 +365,14 @@ pub fn sweep_json(s: &SweepSummary) -> String {
         "generator": "PCG64 (Lcg128Xsl64), seed = point_seed(seed, point) (or seed with common streams), stream = replication index",
         "points": points,
     }))
+}
+
+/// The membership backtest as JSON (`casus backtest --membership --json`).
+pub fn membership_json(s: &crate::history::MembershipSummary) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}
+
+/// The explanation of the years after a scenario (`casus explain --until --json`).
+pub fn explain_years_json(s: &crate::timeline::ExplainYearsSummary) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
 }

@@ -135,3 +135,78 @@ pub fn explain(world: &World, req: &ExplainRequest) -> Result<ExplainSummary, Er
         events,
     })
 }
+
+/// What `explain --until` is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainYearsRequest {
+    pub scenario: Scenario,
+    pub params: Params,
+    /// Explain every year's end to this date (a year after the scenario's last event).
+    pub until: casus_model::Date,
+}
+
+/// The years after a scenario along its most likely course, term by term.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainYearsSummary {
+    pub scenario: String,
+    pub title: String,
+    pub until: casus_model::Date,
+    /// The weights the terms are multiplied by (name, value).
+    pub weights: Vec<(&'static str, f64)>,
+    pub years: Vec<casus_model::horizon::YearExplanation>,
+}
+
+/// The parameters the yearly decisions read, for the explanation's weights.
+const YEAR_WEIGHTS: &[&str] = &[
+    "sign_constant",
+    "trust",
+    "leader_wish",
+    "grievance",
+    "cohesion",
+    "outside_ties",
+    "outside_options",
+    "leader_threat",
+    "freeze_constant",
+    "exit_constant",
+    "leader_bases",
+    "leader_influence",
+    "leader_alignment",
+    "leader_cost",
+];
+
+/// Explain, per year and member, the terms behind freezing, leaving or staying.
+pub fn explain_years(
+    world: &World,
+    req: &ExplainYearsRequest,
+) -> Result<ExplainYearsSummary, Error> {
+    let sc = &req.scenario;
+    let last = sc.events.last().map(|e| e.date).unwrap_or(req.until);
+    if req.until.year <= last.year {
+        return Err(Error::Request(format!(
+            "until {} is not after the scenario's last year ({})\n  help: give a date in a later year",
+            req.until, last.year
+        )));
+    }
+    if req.until.year > last.year + crate::forecast::MAX_HORIZON_YEARS {
+        return Err(Error::Request(format!(
+            "until {} is more than {} years after the scenario's last year ({})\n  help: give an earlier date",
+            req.until,
+            crate::forecast::MAX_HORIZON_YEARS,
+            last.year
+        )));
+    }
+    let plan = Plan::new(world, sc, &req.params)?;
+    let weights = req
+        .params
+        .pairs()
+        .into_iter()
+        .filter(|(n, _)| YEAR_WEIGHTS.contains(n))
+        .collect();
+    Ok(ExplainYearsSummary {
+        scenario: sc.id.clone(),
+        title: sc.title.clone(),
+        until: req.until,
+        weights,
+        years: casus_model::horizon::explain_years(&plan, req.until),
+    })
+}

@@ -667,3 +667,35 @@ fn a_calibration_held_out_by_alliance_resumes_from_whichever_fits_finished_first
         );
     }
 }
+
+#[test]
+fn the_membership_backtest_scores_each_alliance_apart_beside_a_constant_hazard() {
+    let w = world();
+    let req = casus_app::history::MembershipRequest {
+        history: casus_data::membership::bundled_history(&w).unwrap(),
+        params: casus_data::params::bundled_params().unwrap().params(),
+        prior: casus_data::params::bundled_priors().unwrap().params(),
+        prior_sd: PriorSd::default(),
+    };
+    let s = casus_app::history::membership_backtest(&w, &req).unwrap();
+    // Every alliance of the world has member-years; the groups add up.
+    assert_eq!(s.by_alliance.len(), w.alliances.len());
+    let n: usize = s.by_alliance.iter().map(|g| g.given.n).sum();
+    assert_eq!(n, s.member_years);
+    assert_eq!(s.pooled.held_out.n, s.member_years);
+    let events: usize = s.by_alliance.iter().map(|g| g.given.events).sum();
+    assert_eq!(events, s.events);
+    // No leading power left its own alliance, and its decision says so.
+    assert!(s.leader_years > 100);
+    assert_eq!(s.leader_stays, s.leader_years);
+    // The fit on every alliance does not fit worse than its prior.
+    assert!(s.objective_fitted <= s.objective_prior + 1e-9);
+    for g in &s.by_alliance {
+        for sc in [g.given, g.held_out, g.constant] {
+            assert!(
+                sc.log.is_finite() && (0.0..=1.0).contains(&sc.brier),
+                "{g:?}"
+            );
+        }
+    }
+}

@@ -604,6 +604,65 @@ pub fn anchors_text(a: &AnchorsSummary) -> String {
     s
 }
 
+/// The membership backtest as text: per alliance and pooled, the log score
+/// and Brier of the yearly hazards beside the constant hazard, then the fit.
+pub fn membership_text(s: &casus_app::history::MembershipSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "membership history: {} member-years at risk, {} freezes or exits; leading powers: {} years, its decision says stay in {}",
+        s.member_years, s.events, s.leader_years, s.leader_stays
+    );
+    let _ = writeln!(
+        out,
+        "scores per member-year (log: nats, lower is better; Brier); held out = refitted on the other alliances; constant = their yearly rate"
+    );
+    let _ = writeln!(
+        out,
+        "{:<8} {:>6} {:>6}   {:>8} {:>8} {:>8}   {:>8} {:>8} {:>8}",
+        "alliance",
+        "years",
+        "events",
+        "log:given",
+        "held_out",
+        "constant",
+        "Brier:gvn",
+        "held_out",
+        "constant"
+    );
+    for g in s.by_alliance.iter().chain(std::iter::once(&s.pooled)) {
+        let _ = writeln!(
+            out,
+            "{:<8} {:>6} {:>6}   {:>8.4} {:>8.4} {:>8.4}   {:>8.5} {:>8.5} {:>8.5}",
+            g.group,
+            g.given.n,
+            g.given.events,
+            g.given.log,
+            g.held_out.log,
+            g.constant.log,
+            g.given.brier,
+            g.held_out.brier,
+            g.constant.brier
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nfit on every alliance (MAP, exact likelihood, L-BFGS, {} iterations): −log-likelihood {:.2} at the prior, {:.2} fitted",
+        s.iterations, s.objective_prior, s.objective_fitted
+    );
+    for (n, prior, fitted) in &s.fitted {
+        let _ = writeln!(out, "  {n:<16} prior {prior:>8.4}  fitted {fitted:>8.4}");
+    }
+    let _ = writeln!(
+        out,
+        "implied yearly P(an engaged member freezes or leaves), mean over engaged member-years: {:.3}% given, {:.3}% fitted; observed {:.3}%",
+        100.0 * s.implied_engaged_hazard.0,
+        100.0 * s.implied_engaged_hazard.1,
+        100.0 * s.observed_engaged_rate
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

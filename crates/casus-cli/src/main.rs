@@ -113,6 +113,10 @@ struct ExplainArgs {
     /// Only this event.
     #[arg(long)]
     event: Option<String>,
+    /// Explain instead the years after the timeline, to this date: per year
+    /// and member, the terms behind freezing, leaving or staying.
+    #[arg(long, conflicts_with = "event")]
+    until: Option<String>,
     /// Parameter file (default: the bundled one).
     #[arg(long)]
     params: Option<PathBuf>,
@@ -237,6 +241,11 @@ struct BacktestArgs {
     /// the other alliances' base rates (needs cases of two alliances or more).
     #[arg(long, value_enum)]
     hold_out: Option<HoldOutArg>,
+    /// Score the membership history instead of the cases: the yearly
+    /// freeze / exit / stay observations of data/membership-history.toml
+    /// against a constant hazard, per alliance, leave-one-alliance-out.
+    #[arg(long, conflicts_with_all = ["cases", "reliability", "hold_out"])]
+    membership: bool,
     #[command(flatten)]
     export: ExportArgs,
 }
@@ -398,6 +407,31 @@ fn execute(cli: Cli) -> Result<()> {
                 report::timeline(&s, &a.scenario)
             };
             emit(&text, a.output.as_ref())
+        }
+        Command::Explain(a) if a.until.is_some() => {
+            if a.export.csv.is_some() || a.export.parquet.is_some() {
+                anyhow::bail!(
+                    "explain --until has no tables to export yet\n  help: use --json, or drop --csv/--parquet"
+                );
+            }
+            let until = a.until.as_deref().unwrap_or_default();
+            let until: casus_model::Date = until.parse().map_err(|e| {
+                anyhow::anyhow!(
+                    "--until: {e}\n  help: give a date as YYYY-MM-DD, e.g. --until 2030-12-31"
+                )
+            })?;
+            let req = casus_app::timeline::ExplainYearsRequest {
+                params: load_params(a.params.as_ref())?,
+                scenario: input::load_scenario(&a.scenario, &world)?,
+                until,
+            };
+            let s = casus_app::timeline::explain_years(&world, &req).map_err(app)?;
+            let text = if a.json {
+                render::explain_years_json(&s)
+            } else {
+                report::explain_years_text(&s)
+            };
+            emit(&text, None)
         }
         Command::Explain(a) => {
             a.export.check()?;
@@ -631,6 +665,28 @@ fn merge(a: MergeArgs) -> Result<()> {
 }
 
 fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
+    if a.membership {
+        if a.export.csv.is_some() || a.export.parquet.is_some() {
+            anyhow::bail!(
+                "backtest --membership has no tables to export yet\n  help: use --json, or drop --csv/--parquet"
+            );
+        }
+        let req = casus_app::history::MembershipRequest {
+            history: casus_data::membership::bundled_history(world).map_err(input::InvalidInput)?,
+            params: load_params(a.params.as_ref())?,
+            prior: casus_data::params::bundled_priors()
+                .map_err(input::InvalidInput)?
+                .params(),
+            prior_sd: PriorSd::default(),
+        };
+        let s = casus_app::history::membership_backtest(world, &req).map_err(app)?;
+        let text = if a.json {
+            render::membership_json(&s)
+        } else {
+            history::membership_text(&s)
+        };
+        return emit(&text, None);
+    }
     output::check_all(&[a.reliability.as_ref()])?;
     a.export.check()?;
     let req = BacktestRequest {

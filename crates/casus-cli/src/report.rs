@@ -705,6 +705,15 @@ pub fn horizon_text(s: &HorizonSummary) -> String {
         ));
         let _ = writeln!(out, "{row}");
     }
+    if let Some(y) = s.years.last() {
+        let _ = writeln!(
+            out,
+            "dissolved by {}: {:.1}%, of which by the leading power's own decision to leave {:.1}%",
+            y.year,
+            100.0 * y.p_dissolved,
+            100.0 * y.p_dissolved_by_leader
+        );
+    }
     if let Some(y) = s.years.first() {
         let _ = writeln!(out);
         let _ = writeln!(
@@ -890,4 +899,122 @@ pub fn horizon_svg(summary: &HorizonSummary) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The years after a scenario, term by term (`casus explain SCENARIO --until DATE`).
+pub fn explain_years_text(s: &casus_app::timeline::ExplainYearsSummary) -> String {
+    use casus_model::dynamics::Status;
+    let mut out = String::new();
+    let w = |n: &str| {
+        s.weights
+            .iter()
+            .find(|(k, _)| *k == n)
+            .map_or(0.0, |(_, v)| *v)
+    };
+    let status = |st: &Status| match st {
+        Status::Engaged => "engaged".to_string(),
+        Status::Frozen { since } => format!("frozen since {since}"),
+        Status::Notice { effective } => format!("under notice, out on {effective}"),
+        Status::Left { on } => format!("left on {on}"),
+    };
+    let _ = writeln!(out, "{} — {}", s.scenario, s.title);
+    let _ = writeln!(
+        out,
+        "the years to {} along the most likely course (no generated crises; each transition at its more likely value)",
+        s.until
+    );
+    let _ = writeln!(
+        out,
+        "member's yearly utility U = sign {:+.2} + trust {:.2}×t + leader_wish {:.2}×w − grievance {:.2}×g + cohesion {:.2}×c − outside_ties {:.2}×n − outside_options {:.2}×h − leader_threat {:.2}×x",
+        w("sign_constant"),
+        w("trust"),
+        w("leader_wish"),
+        w("grievance"),
+        w("cohesion"),
+        w("outside_ties"),
+        w("outside_options"),
+        w("leader_threat")
+    );
+    let _ = writeln!(
+        out,
+        "P(freeze) = logistic({:+.2} − U) if engaged; P(notice) = logistic({:+.2} − U) if frozen",
+        w("freeze_constant"),
+        w("exit_constant")
+    );
+    let _ = writeln!(
+        out,
+        "leader's value V = bases {:.2}×b + influence {:.2}×i + alignment {:.2}×a − cost {:.2}×burden; it stays while V ≥ 0",
+        w("leader_bases"),
+        w("leader_influence"),
+        w("leader_alignment"),
+        w("leader_cost")
+    );
+    for y in &s.years {
+        let _ = writeln!(out);
+        if y.members.is_empty() && y.dissolved {
+            let _ = writeln!(out, "{}: dissolved", y.year);
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{}  (leading power's credibility {:.3}){}",
+            y.year,
+            y.credibility,
+            if y.dissolved {
+                " — dissolved at the year's end"
+            } else {
+                ""
+            }
+        );
+        if let Some(d) = &y.leader {
+            let _ = writeln!(
+                out,
+                "  {} (leader): b {:.2} i {:.2} a {:.2} burden {:.2} → V {:+.2}: {}",
+                d.state,
+                d.bases,
+                d.influence,
+                d.alignment,
+                d.burden,
+                d.value,
+                if d.stays {
+                    "stays"
+                } else {
+                    "leaves (gives notice)"
+                }
+            );
+        }
+        for (m, e) in &y.members {
+            let Some(t) = &e.year else {
+                if y.leader.as_ref().is_none_or(|d| &d.state != m) {
+                    let _ = writeln!(out, "  {m}: {}", status(&e.status));
+                }
+                continue;
+            };
+            let g = &t.engagement;
+            let what = match t.transition {
+                Some(casus_model::lifetime::Transition::Freeze) => "P(freeze)",
+                Some(casus_model::lifetime::Transition::Notice) => "P(notice)",
+                None => "",
+            };
+            let _ = writeln!(
+                out,
+                "  {m}: {} · t {:+.2} w {:.3} g {:.2} c {:+.2} n {:.0} h {:.3} x {:.3} → U {:+.2} · {what} {:.2}%{}",
+                status(&e.status),
+                g.trust,
+                g.leader_wish,
+                g.grievance,
+                g.cohesion,
+                g.ties,
+                t.hedge,
+                t.threat,
+                t.utility,
+                100.0 * t.p,
+                match &e.becomes {
+                    Some(st) => format!(" → {}", status(st)),
+                    None => String::new(),
+                }
+            );
+        }
+    }
+    out
 }

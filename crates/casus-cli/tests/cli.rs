@@ -309,3 +309,39 @@ fn world_flag_layers_a_users_states_over_the_bundled_data() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("XRU.toml:6:"), "{err}");
 }
+
+#[test]
+fn backtest_membership_scores_every_alliance_beside_a_constant_hazard() {
+    let o = casus(&["backtest", "--membership", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["by_alliance"].as_array().unwrap().len(), 11);
+    for k in ["given", "held_out", "constant"] {
+        assert!(v["pooled"][k]["log"].is_number(), "{k}");
+        assert!(v["pooled"][k]["brier"].is_number(), "{k}");
+    }
+    assert_eq!(v["leader_years"], v["leader_stays"]);
+    let o = casus(&["backtest", "--membership"]);
+    assert!(stdout(&o).contains("held_out"));
+}
+
+#[test]
+fn explain_until_lists_each_year_the_leaders_decision_and_every_members_terms() {
+    let o = casus(&["explain", "russia-loses-2026", "--until", "2028-12-31"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    for want in [
+        "2027",
+        "2028",
+        "RUS (leader)",
+        "stays",
+        "KAZ: engaged",
+        "P(freeze)",
+        "ARM: frozen",
+    ] {
+        assert!(out.contains(want), "{want} in\n{out}");
+    }
+    let o = casus(&["explain", "russia-loses-2026", "--until", "2025-12-31"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not after the scenario's last year"));
+}

@@ -109,6 +109,7 @@ pub mod doc {
     pub const PARAMETERS: &str =
         "docs/model.md (each entry of data/parameters.toml: value, unit, meaning, provenance)";
     pub const BASE_RATES: &str = "docs/dynamics.md and data/base-rates.toml";
+    pub const MEMBERSHIP_HISTORY: &str = "docs/dynamics.md and data/membership-history.toml";
     pub const STATE: &str =
         "the field documentation in crates/casus-model/src/state.rs (e.g. data/states/ARM.toml)";
     pub const ALLIANCE: &str = "the field documentation in crates/casus-model/src/alliance.rs (e.g. data/alliances/csto.toml)";

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod check;
 pub mod design;
 pub mod error;
+pub mod membership;
 pub mod non_state;
 pub mod overlay;
 pub mod params;

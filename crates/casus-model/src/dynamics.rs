@@ -117,18 +117,33 @@ impl Memory {
         self.outside_ties.get(s).copied().unwrap_or(0)
     }
 
-    /// A war of `member` ended: its committed forces return; if it is the leading
-    /// power, its credibility shifts (Leeds & Savun 2007: shifts in power drive
-    /// abrogation; seeds 001/002: the CSTO "dissolves if Russia loses").
+    /// A war of `member` ended. Its committed forces return, less the share
+    /// lost in a defeat (`war_losses`; 40% of it in a stalemate), which stays
+    /// unavailable for later crises. If it is the leading power, its
+    /// credibility is multiplied by e^shift (shift −`war_shift` lost, −0.4·
+    /// `war_shift` stalemate, +0.4·`war_shift` won): a multiplicative shift
+    /// has no floor to hit, so a larger defeat always costs more (Leeds &
+    /// Savun 2007: shifts in power drive abrogation; seeds 001/002: the CSTO
+    /// "dissolves if Russia loses").
     pub fn war_ended(&mut self, member: &str, leader: bool, result: WarResult, p: &Params) {
-        self.committed.remove(member);
+        let committed = self.committed.remove(member).unwrap_or(0.0);
+        let lost = match result {
+            WarResult::Lost => p.war_losses,
+            WarResult::Stalemate => 0.4 * p.war_losses,
+            WarResult::Won => 0.0,
+        }
+        .clamp(0.0, 1.0)
+            * committed;
+        if lost > 0.0 {
+            self.committed.insert(member.to_string(), lost);
+        }
         if leader {
             let shift = match result {
                 WarResult::Lost => -p.war_shift,
                 WarResult::Stalemate => -0.4 * p.war_shift,
                 WarResult::Won => 0.4 * p.war_shift,
             };
-            self.credibility = Some((self.credibility() + shift).clamp(0.0, 2.0));
+            self.credibility = Some(self.credibility() * shift.exp());
         }
     }
 

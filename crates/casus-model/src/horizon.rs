@@ -2,20 +2,23 @@
 //! (members sign or not), an exercise (members take part or not; the host may
 //! cancel), crises drawn from documented base rates by kind, and at the year's end
 //! each member's participation may change: an engaged member may freeze, a frozen
-//! one may give notice, a notice runs out after the treaty's notice period.
+//! one may give notice, a notice runs out after the treaty's notice period. The
+//! leading power draws none of these: it gives notice only when its own
+//! decision (`lifetime::leader_decision`) says the alliance is worth less to it
+//! than it costs.
 //!
 //! **Dissolution** (explicit definition): the alliance is dissolved at the end of a
 //! year in which its leading power has left, or fewer than two of the other
 //! members are still engaged (not frozen, under notice or gone). It is absorbing.
 
 use crate::Date;
-use crate::decision;
 use crate::dynamics::{Memory, Outcome, Status};
 use crate::event::{Event, EventKind, Involvement, Reach};
 use crate::forecast::{
     Cache, Chooser, Draw, Plan, Step, crisis_step, notice_months, play, replicate_with_memory,
     stream, uniform,
 };
+use crate::lifetime::{self, Transition};
 use crate::state::{RelationKind, StateCode};
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
@@ -61,6 +64,8 @@ impl ReachShares {
 struct YearState {
     status: BTreeMap<StateCode, Status>,
     dissolved: bool,
+    /// … because the leading power left (by its own decision).
+    dissolved_by_leader: bool,
     deployed_so_far: bool,
     refused_sign: Vec<StateCode>,
     skipped_exercise: Vec<StateCode>,
@@ -78,6 +83,8 @@ pub struct YearTally {
     pub exiting: BTreeMap<StateCode, u64>,
     pub left: BTreeMap<StateCode, u64>,
     pub dissolved: u64,
+    /// … dissolved because the leading power decided to leave.
+    pub dissolved_by_leader: u64,
     /// … in which a deployment has happened since the scenario began.
     pub deployed: u64,
     /// Histogram of the number of engaged non-leading members.
@@ -112,6 +119,7 @@ impl YearTally {
             self.left.entry(m.clone()).or_insert(0);
         }
         self.dissolved += u64::from(s.dissolved);
+        self.dissolved_by_leader += u64::from(s.dissolved_by_leader);
         self.deployed += u64::from(s.deployed_so_far);
         if self.engaged_hist.len() <= s.engaged_others {
             self.engaged_hist.resize(s.engaged_others + 1, 0);
@@ -142,6 +150,7 @@ impl YearTally {
             }
         }
         self.dissolved += o.dissolved;
+        self.dissolved_by_leader += o.dissolved_by_leader;
         self.deployed += o.deployed;
         if self.engaged_hist.len() < o.engaged_hist.len() {
             self.engaged_hist.resize(o.engaged_hist.len(), 0);
@@ -301,10 +310,6 @@ fn decide(
     play(plan, step, event_id, &d, memory, rng, &mut choose)
 }
 
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 /// One replication from the scenario's start to `until`: the state at the end of
 /// each year after the scenario's last event.
 fn replicate_years(
@@ -337,6 +342,7 @@ fn replicate_years_with_memory(
         .last()
         .map_or(until.year, |e| e.date.year + 1);
     let mut out = Vec::new();
+    let mut dissolved_by_leader = false;
     for year in first..=until.year {
         let mut refused = Vec::new();
         let mut skipped = Vec::new();
@@ -364,16 +370,12 @@ fn replicate_years_with_memory(
             let end = on(year, 12, 31);
             let f = plan.facts(end, &memory);
             let mut changes = Vec::new();
-            for m in f.members() {
-                let e = decision::engagement(&f, m);
-                let u = uniform(rng);
-                match memory.status_of(m) {
-                    Status::Engaged if u < logistic(plan.params.freeze_constant - e.utility) => {
-                        changes.push((m.to_string(), Status::Frozen { since: end }));
-                    }
-                    Status::Frozen { .. }
-                        if u < logistic(plan.params.exit_constant - e.utility) =>
-                    {
+            for &m in f.members() {
+                if m == leader {
+                    // The leading power does not draw: it leaves only when its
+                    // own decision says the alliance is worth less than that.
+                    let d = lifetime::leader_decision(&f, m);
+                    if !d.stays && memory.engaged(m) {
                         let months = notice_months(alliance, end);
                         changes.push((
                             m.to_string(),
@@ -382,7 +384,27 @@ fn replicate_years_with_memory(
                             },
                         ));
                     }
-                    _ => {}
+                    continue;
+                }
+                let status = memory.status_of(m);
+                let y = lifetime::member_year(&f, m, status);
+                if uniform(rng) >= y.p {
+                    continue;
+                }
+                match y.transition {
+                    Some(Transition::Freeze) => {
+                        changes.push((m.to_string(), Status::Frozen { since: end }));
+                    }
+                    Some(Transition::Notice) => {
+                        let months = notice_months(alliance, end);
+                        changes.push((
+                            m.to_string(),
+                            Status::Notice {
+                                effective: end.plus_months(months),
+                            },
+                        ));
+                    }
+                    None => {}
                 }
             }
             for (m, st) in changes {
@@ -397,6 +419,7 @@ fn replicate_years_with_memory(
             let leader_gone = matches!(memory.status_of(&leader), Status::Left { .. });
             if leader_gone || others < 2 {
                 memory.dissolved = Some(end);
+                dissolved_by_leader = leader_gone;
             }
         }
         let end = on(year, 12, 31);
@@ -413,6 +436,7 @@ fn replicate_years_with_memory(
         out.push(YearState {
             status,
             dissolved: memory.dissolved.is_some(),
+            dissolved_by_leader,
             deployed_so_far: deployed,
             refused_sign: refused,
             skipped_exercise: skipped,
@@ -503,4 +527,118 @@ pub fn run_until_range(
                 a
             })
     }))
+}
+
+/// One member at one year's end in the explanation of a horizon.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberExplanation {
+    pub status: Status,
+    /// The terms and the hazard; `None` for a member under notice or gone.
+    pub year: Option<lifetime::MemberYear>,
+    /// The more likely outcome of the year's draw, where it changes the status.
+    pub becomes: Option<Status>,
+}
+
+/// One year's end of the explanation: the leading power's decision and every
+/// other member's terms.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct YearExplanation {
+    pub year: i32,
+    pub credibility: f64,
+    pub leader: Option<lifetime::LeaderDecision>,
+    pub members: BTreeMap<StateCode, MemberExplanation>,
+    pub dissolved: bool,
+}
+
+/// The years after the scenario along its most likely course, term by term:
+/// the timeline's modal course, then at each year's end the leading power's
+/// decision and each member's yearly hazard, every transition taking its more
+/// likely value (p ≥ ½). The generated crises, exercises and summits are left
+/// out: they are draws around this course, not its terms.
+pub fn explain_years(plan: &Plan, until: Date) -> Vec<YearExplanation> {
+    use crate::forecast::Chooser;
+    let (_, mut memory) =
+        replicate_with_memory(plan, &mut stream(0, 0), Chooser::Modal, &mut Cache::new());
+    let alliance = plan.alliance();
+    let leader = alliance.leading_power.clone().unwrap_or_default();
+    let first = plan
+        .scenario
+        .events
+        .last()
+        .map_or(until.year, |e| e.date.year + 1);
+    let mut out = Vec::new();
+    for year in first..=until.year {
+        let end = on(year, 12, 31);
+        if memory.dissolved.is_some() {
+            out.push(YearExplanation {
+                year,
+                credibility: memory.credibility(),
+                leader: None,
+                members: BTreeMap::new(),
+                dissolved: true,
+            });
+            continue;
+        }
+        let f = plan.facts(end, &memory);
+        let mut members = BTreeMap::new();
+        let mut leader_decision = None;
+        for &m in f.members() {
+            let status = memory.status_of(m);
+            if m == leader {
+                let d = lifetime::leader_decision(&f, m);
+                let becomes = (!d.stays && status == Status::Engaged).then(|| Status::Notice {
+                    effective: end.plus_months(notice_months(alliance, end)),
+                });
+                members.insert(
+                    m.to_string(),
+                    MemberExplanation {
+                        status,
+                        year: None,
+                        becomes,
+                    },
+                );
+                leader_decision = Some(d);
+                continue;
+            }
+            let y = lifetime::member_year(&f, m, status);
+            let becomes = match (y.transition, y.p >= 0.5) {
+                (Some(Transition::Freeze), true) => Some(Status::Frozen { since: end }),
+                (Some(Transition::Notice), true) => Some(Status::Notice {
+                    effective: end.plus_months(notice_months(alliance, end)),
+                }),
+                _ => None,
+            };
+            let live = y.transition.is_some();
+            members.insert(
+                m.to_string(),
+                MemberExplanation {
+                    status,
+                    year: live.then_some(y),
+                    becomes,
+                },
+            );
+        }
+        for (m, e) in &members {
+            if let Some(st) = e.becomes {
+                memory.status.insert(m.clone(), st);
+            }
+        }
+        memory.settle_notices(on(year + 1, 1, 1));
+        let others = alliance
+            .members_on(end)
+            .into_iter()
+            .filter(|m| *m != leader && alliance.is_participating(m, end) && memory.engaged(m))
+            .count();
+        if matches!(memory.status_of(&leader), Status::Left { .. }) || others < 2 {
+            memory.dissolved = Some(end);
+        }
+        out.push(YearExplanation {
+            year,
+            credibility: memory.credibility(),
+            leader: leader_decision,
+            members,
+            dissolved: memory.dissolved.is_some(),
+        });
+    }
+    out
 }

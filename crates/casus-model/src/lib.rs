@@ -18,6 +18,8 @@ pub mod dynamics;
 pub mod event;
 pub mod forecast;
 pub mod horizon;
+pub mod lifetime;
+pub mod membership;
 pub mod params;
 pub mod provenance;
 pub mod scenario;

@@ -118,8 +118,18 @@ params! {
     trust_loss,
     /// Trust gained when the help given matches what was asked and owed.
     trust_gain,
-    /// The leading power's credibility lost when it loses a war (stalemate: 40% of it; a win adds 40%).
+    /// The leading power's credibility shift, in log units, when it loses a war
+    /// (credibility × e^−war_shift; a stalemate 40% of the shift, a win +40%).
     war_shift,
+    /// Share of the personnel a state committed to a war that does not come
+    /// back when it loses (a stalemate 40% of it; a win none).
+    war_losses,
+    /// Weight of an ally's outside options once the leader is weakened: its
+    /// trade with the rival bloc × the leader's lost credibility.
+    outside_options,
+    /// Weight of the threat a strengthened leader poses to allies that do not
+    /// depend on it: the leader's credibility gain × (1 − dependence).
+    leader_threat,
     /// Weight of the share of allies still engaged (cohesion; Galam's external field).
     cohesion,
     /// Weight of each new outside security partner in a member's engagement.
@@ -128,6 +138,14 @@ params! {
     freeze_constant,
     /// Constant of the yearly chance that a frozen member gives notice of withdrawal.
     exit_constant,
+    /// The leading power's value of the bases its engaged allies host (per unit share of allies).
+    leader_bases,
+    /// The leading power's value of its allies' engagement (per unit share still engaged).
+    leader_influence,
+    /// The leading power's value of its engaged allies' dependence on it (per unit mean dependence).
+    leader_alignment,
+    /// The leading power's cost of the alliance per unit of its share of the alliance's spending.
+    leader_cost,
     /// Troops the collective forces can move to a theatre per day (airlift).
     airlift_per_day,
     /// Share of the deciding members that must take part for more than a statement.

@@ -458,7 +458,7 @@ impl Plan {
     }
 
     /// What the members decide from on `date`, given `memory`.
-    pub(crate) fn facts<'a>(&'a self, date: Date, memory: &'a Memory) -> Facts<'a> {
+    pub fn facts<'a>(&'a self, date: Date, memory: &'a Memory) -> Facts<'a> {
         Facts::new(&self.world, self.alliance(), date, memory, &self.params)
     }
 
