@@ -4,7 +4,7 @@
 //! [`Fingerprint`] of the inputs that made them. The use case hands the growing
 //! checkpoint to a [`Checkpoints`] sink after each fit (the CLI writes it to a
 //! file); given back in the request, it is checked against the inputs and the
-//! finished fits are skipped. The fits are deterministic (Nelder–Mead from the
+//! finished fits are skipped. The fits are deterministic (L-BFGS from the
 //! same start with the same budget), and a checkpoint keeps every parameter's
 //! exact bits, so a resumed run returns the same result as an uninterrupted one.
 //! Nothing here reads or writes files.

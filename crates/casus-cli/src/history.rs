@@ -333,7 +333,7 @@ pub fn calibration_meta(c: &Calibration, p: &Provenance) -> Vec<(String, toml::V
         ("status".into(), "calibrated".into()),
         ("command".into(), p.command.clone().into()),
         ("priors".into(), p.priors.clone().into()),
-        ("method".into(), format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {} logit) centred on the previous values; Nelder-Mead", p.prior_sd).into()),
+        ("method".into(), format!("maximum a posteriori: exact log-likelihood of every observed outcome, signature and stance, plus a Gaussian prior (sd {} logit) centred on the previous values; L-BFGS (argmin) with a backtracking Armijo line search, gradients by forward differences", p.prior_sd).into()),
         ("objective".into(), c.objective.into()),
         ("cases".into(), toml::Value::Array(c.cases.iter().cloned().map(toml::Value::String).collect())),
         ("date".into(), p.date.clone().into()),
