@@ -56,10 +56,48 @@ pub struct CouncilResult {
     pub limited_by: &'static str,
 }
 
-/// Aggregate stances (member, stance, troops if forces) into an outcome. The
-/// chair's agenda power: a chair that abstains does not table the request for
-/// adoption, so nothing beyond a statement passes (Lavrov, Oct 2022: the mission
-/// could not be approved while the chair had not convened the summit, S150).
+/// The agenda power over what is put to the vote, written once for the
+/// sampled and the exact council: the highest rung the council can adopt given
+/// the stances of the chair and of the leading power (either may be absent, or
+/// the same member), and why it stops there.
+///
+/// - The chair tables the request: a chair that abstains does not table it for
+///   adoption, so nothing beyond a statement passes (Lavrov, Oct 2022: the
+///   mission could not be approved while the chair had not convened the
+///   summit, S150).
+/// - The leading power drafts the proposal: the council adopts at most what it
+///   backs — a deployment only if it sends forces, a mission if it supports,
+///   words if it abstains, nothing if it objects. Asymmetric alliances are
+///   instruments of their strongest member (Morrow 1991); the council's
+///   decisions follow the leader's commitment (the US in the Rio Treaty's Organ
+///   of Consultation and SEATO, Nigeria in ECOMOG, South Africa in SADC, the
+///   Soviet Union in the Warsaw Pact). Where the leader asks, it is the
+///   requester and not a voter: no cap.
+pub fn agenda_cap(chair: Option<Stance>, leader: Option<Stance>) -> (Outcome, &'static str) {
+    let mut cap = (Outcome::Deployment, "");
+    if chair == Some(Stance::Abstain) {
+        cap = (
+            Outcome::Statement,
+            "the chair did not table it for adoption",
+        );
+    }
+    if let Some(s) = leader {
+        let backs = match s {
+            Stance::Forces => Outcome::Deployment,
+            Stance::Support => Outcome::Mission,
+            Stance::Abstain => Outcome::Statement,
+            Stance::Object => Outcome::None,
+        };
+        if backs < cap.0 {
+            cap = (backs, "the leading power did not back more");
+        }
+    }
+    cap
+}
+
+/// Aggregate stances (member, stance, troops if forces) into an outcome, then
+/// cap it by the agenda power of the chair and the leading power ([`agenda_cap`]).
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     rule: &DecisionRule,
     det: &Determination,
@@ -68,6 +106,7 @@ pub fn decide(
     required_force: f64,
     params: &crate::params::Params,
     chair: Option<&str>,
+    leader: Option<&str>,
 ) -> CouncilResult {
     let mut res = decide_tabled(
         rule,
@@ -78,17 +117,18 @@ pub fn decide(
         params.airlift_per_day,
         params.quorum,
     );
-    let chair_abstains = chair.is_some_and(|c| {
-        stances
-            .iter()
-            .any(|(m, s, _)| *m == c && *s == Stance::Abstain)
-    });
-    if chair_abstains && res.outcome > Outcome::Statement {
-        res.outcome = Outcome::Statement;
-        res.contributors.clear();
-        res.troops = 0.0;
-        res.days_to_deploy = None;
-        res.limited_by = "the chair did not table it for adoption";
+    let stance_of = |who: Option<&str>| {
+        who.and_then(|c| stances.iter().find(|(m, _, _)| *m == c).map(|(_, s, _)| *s))
+    };
+    let (cap, why) = agenda_cap(stance_of(chair), stance_of(leader));
+    if res.outcome > cap {
+        res.outcome = cap;
+        res.limited_by = why;
+        if cap < Outcome::Deployment {
+            res.contributors.clear();
+            res.troops = 0.0;
+            res.days_to_deploy = None;
+        }
     }
     res
 }
@@ -294,7 +334,9 @@ pub struct Member {
 
 /// The exact probability of each rung of the ladder, given independent stances.
 /// A dynamic programme over counts ([`tabled_distribution`]), for any number of
-/// members. Used by the exact likelihood in calibration.
+/// members, conditioned on the agenda setters' stances ([`agenda_cap`]). Used
+/// by the exact likelihood in calibration.
+#[allow(clippy::too_many_arguments)]
 pub fn outcome_distribution(
     rule: &DecisionRule,
     det: &Determination,
@@ -303,28 +345,43 @@ pub fn outcome_distribution(
     required_force: f64,
     quorum: f64,
     chair: Option<usize>,
+    leader: Option<usize>,
 ) -> [f64; 4] {
-    let Some(c) = chair else {
-        return tabled_distribution(rule, det, crisis, members, required_force, quorum);
+    // Condition on the stances of the agenda setters (the chair and the leading
+    // power, once if they are the same member), then cap by `agenda_cap`.
+    let setters: Vec<usize> = match (chair, leader) {
+        (Some(c), Some(l)) if c != l => vec![c, l],
+        (Some(c), _) => vec![c],
+        (None, Some(l)) => vec![l],
+        (None, None) => vec![],
     };
-    // Condition on the chair's stance; an abstaining chair caps the ladder at a statement.
+    if setters.is_empty() {
+        return tabled_distribution(rule, det, crisis, members, required_force, quorum);
+    }
     let mut dist = [0.0; 4];
-    for (k, p) in members[c].p.iter().enumerate() {
-        if *p <= 0.0 {
+    let mut fixed = members.to_vec();
+    let combos = 4usize.pow(setters.len() as u32);
+    for combo in 0..combos {
+        let mut weight = 1.0;
+        let mut stance_of = [None; 2];
+        for (j, &i) in setters.iter().enumerate() {
+            let k = (combo >> (2 * j)) & 3;
+            weight *= members[i].p[k];
+            fixed[i].p = [0.0; 4];
+            fixed[i].p[k] = 1.0;
+            stance_of[j] = Some(Stance::ALL[k]);
+        }
+        if weight <= 0.0 {
             continue;
         }
-        let mut fixed = members.to_vec();
-        fixed[c].p = [0.0; 4];
-        fixed[c].p[k] = 1.0;
-        let mut d = tabled_distribution(rule, det, crisis, &fixed, required_force, quorum);
-        if Stance::ALL[k] == Stance::Abstain {
-            d[Outcome::Statement.rung()] +=
-                d[Outcome::Mission.rung()] + d[Outcome::Deployment.rung()];
-            d[Outcome::Mission.rung()] = 0.0;
-            d[Outcome::Deployment.rung()] = 0.0;
-        }
-        for (x, y) in dist.iter_mut().zip(d) {
-            *x += p * y;
+        let pick = |who: Option<usize>| {
+            who.and_then(|w| setters.iter().position(|&i| i == w))
+                .and_then(|j| stance_of[j])
+        };
+        let (cap, _) = agenda_cap(pick(chair), pick(leader));
+        let d = tabled_distribution(rule, det, crisis, &fixed, required_force, quorum);
+        for (rung, q) in d.iter().enumerate() {
+            dist[rung.min(cap.rung())] += weight * q;
         }
     }
     dist
@@ -526,6 +583,7 @@ mod tests {
             100.0,
             &params(0.0),
             None,
+            None,
         );
         assert_eq!(r.outcome, Outcome::None);
         assert_eq!(r.blocked_by, vec!["CCC".to_string()]);
@@ -544,6 +602,7 @@ mod tests {
             &st,
             100.0,
             &params(0.0),
+            None,
             None,
         );
         assert_eq!(r.outcome, Outcome::Deployment);
@@ -564,6 +623,7 @@ mod tests {
             100.0,
             &params(0.0),
             Some("CCC"),
+            None,
         );
         assert_eq!(r.outcome, Outcome::Statement);
     }
@@ -578,6 +638,7 @@ mod tests {
             st,
             100.0,
             &params(0.0),
+            None,
             None,
         )
         .outcome
@@ -638,6 +699,7 @@ mod tests {
             100.0,
             &params(0.5),
             None,
+            None,
         );
         assert_eq!(r.outcome, Outcome::Statement);
         let r = decide(
@@ -647,6 +709,7 @@ mod tests {
             &st,
             100.0,
             &params(0.3),
+            None,
             None,
         );
         assert_eq!(r.outcome, Outcome::Mission);
@@ -662,6 +725,7 @@ mod tests {
             &st,
             100.0,
             &params(0.0),
+            None,
             None,
         );
         assert_eq!(r.outcome, Outcome::None);
@@ -692,6 +756,7 @@ mod tests {
                 1000.0,
                 0.5,
                 chair,
+                None,
             );
             let mut brute = [0.0; 4];
             for a in 0..4 {
@@ -714,6 +779,7 @@ mod tests {
                             1000.0,
                             &params(0.5),
                             chair.map(|i| names[i]),
+                            None,
                         );
                         brute[r.outcome.rung()] += p;
                     }
@@ -791,6 +857,7 @@ mod tests {
                 required,
                 &params(quorum),
                 chair.map(|c| names[c].as_str()),
+                None,
             );
             dist[r.outcome.rung()] += p;
         }
@@ -820,6 +887,7 @@ mod tests {
                                 required,
                                 0.5,
                                 chair,
+                                None,
                             );
                             let brute = brute_force(rule, &members, required, 0.5, chair);
                             for k in 0..4 {
@@ -850,6 +918,7 @@ mod tests {
             2000.0,
             0.5,
             None,
+            None,
         );
         let total: f64 = dist.iter().sum();
         assert!((total - 1.0).abs() < 1e-9, "sums to {total}");
@@ -874,6 +943,7 @@ mod tests {
                 &st,
                 100.0,
                 &params(0.0),
+                None,
                 None,
             );
             assert_eq!(r.outcome, Outcome::Deployment);
@@ -901,6 +971,7 @@ mod tests {
             &members,
             required,
             0.5,
+            None,
             None,
         );
         assert!((exact.iter().sum::<f64>() - 1.0).abs() < 1e-9);
@@ -943,6 +1014,7 @@ mod tests {
                 &st,
                 required,
                 &params(0.5),
+                None,
                 None,
             );
             sampled[r.outcome.rung()] += 1.0 / runs as f64;

@@ -4,7 +4,7 @@
 
 use super::memory::answered;
 use super::plan::{Plan, Step, apply};
-use super::protocol::{Decisions, Hearing, Sequel, chair_in, protocol};
+use super::protocol::{Decisions, Hearing, Sequel, chair_in, leader_in, protocol};
 use crate::council;
 use crate::decision::AskDecision;
 use crate::dynamics::{Memory, Outcome};
@@ -195,5 +195,6 @@ fn hear(plan: &Plan, rule: &crate::alliance::DecisionRule, d: &Decisions, h: &He
         h.required,
         plan.params.quorum,
         chair_in(voters, d),
+        leader_in(voters, d),
     )
 }

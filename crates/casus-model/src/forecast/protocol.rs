@@ -34,6 +34,8 @@ pub struct Decisions {
     pub required_force: f64,
     /// The chair on the date: it tables (or not) what the council adopts.
     pub chair: Option<StateCode>,
+    /// The leading power: it drafts what is put to the vote (`council::agenda_cap`).
+    pub leader: Option<StateCode>,
 }
 
 impl Plan {
@@ -81,6 +83,7 @@ impl Plan {
                     signs: vec![],
                     required_force: facts.required_force(heard),
                     chair: self.alliance().chair_on(date).map(|c| c.state.clone()),
+                    leader: self.alliance().leading_power.clone(),
                 }
             }
             Step::Summit | Step::Exercise { .. } => {
@@ -112,6 +115,7 @@ impl Decisions {
             signs: vec![],
             required_force: 0.0,
             chair: None,
+            leader: None,
         }
     }
 }
@@ -355,6 +359,13 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
             }
         }
     })
+}
+
+/// Where the leading power sits among `members`, if it is one of the deciders
+/// (not when it is the requester).
+pub(crate) fn leader_in(members: &[MemberDecision], d: &Decisions) -> Option<usize> {
+    let leader = d.leader.as_deref()?;
+    members.iter().position(|m| m.state == leader)
 }
 
 /// Where the chair sits among `members`, if it is one of the deciders.

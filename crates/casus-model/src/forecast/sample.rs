@@ -272,6 +272,7 @@ fn hear(
         h.required,
         &plan.params,
         d.chair.as_deref(),
+        d.leader.as_deref(),
     )
 }
 
