@@ -51,7 +51,12 @@ pub struct LeaderDecision {
 pub fn leader_decision(f: &Facts, leader: &str) -> LeaderDecision {
     let p = f.params;
     let year = f.date.year;
-    let others: Vec<&str> = f.members().iter().copied().filter(|m| *m != leader).collect();
+    let others: Vec<&str> = f
+        .members()
+        .iter()
+        .copied()
+        .filter(|m| *m != leader)
+        .collect();
     let engaged: Vec<&str> = others
         .iter()
         .copied()
