@@ -279,14 +279,16 @@ pub struct SweepPart {
     pub points: Vec<PartPoint>,
 }
 
+/// One output of a point in a part: (scenario, output, (count, of) if decided).
+pub type PartResult = (String, String, Option<(u64, u64)>);
+
 /// One point of a [`SweepPart`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartPoint {
     pub point: usize,
     /// `f64::to_bits` of each value.
     pub values: Vec<u64>,
-    /// (scenario, output, (count, of) if decided).
-    pub results: Vec<(String, String, Option<(u64, u64)>)>,
+    pub results: Vec<PartResult>,
 }
 
 impl SweepSummary {
