@@ -221,8 +221,8 @@ def sobol(
     t = s.table
     for (scenario, output), _ in t.groupby(["scenario", "output"], sort=False):
         ix = sobol_indices(pr, s.outcome(str(output), str(scenario)), seed)
-        ix.insert(0, "output", output)
-        ix.insert(0, "scenario", scenario)
+        ix.insert(0, "output", str(output))
+        ix.insert(0, "scenario", str(scenario))
         frames.append(ix)
     return pd.concat(frames, ignore_index=True), s
 
