@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Python package's suite (crates/casus-python/tests): a virtual environment
-# under target/ with pinned maturin, pandas, pyarrow, pytest and mypy from PyPI, the
+# under target/ with pinned maturin, pandas, pyarrow, pytest, mypy, dask, SALib and
+# the EMA Workbench from PyPI, the
 # package built from this checkout and installed into it, then pytest. Safe to
 # run again: the venv is reused, pip skips what is installed, cargo rebuilds
 # only what changed. Needs python3 >= 3.11 with venv (as on the dev machine).
@@ -18,7 +19,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==1.16.0" "pandas==3.1.1" "pyarrow==26.0.1" "pytest==9.2.0" \
-  "mypy==2.4.1" "pandas-stubs==3.1.0.261029" \
+  "mypy==2.4.1" "pandas-stubs==3.1.0.261029" "ema-workbench==2.5.3" \
   "dask==2026.8.0" "distributed==2026.8.0" "SALib==1.6.0"
 
 # The CLI the package is held against (byte-identical --json): the release build.

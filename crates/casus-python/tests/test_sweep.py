@@ -154,3 +154,27 @@ def test_sobol_and_morris_on_a_design_give_a_row_per_parameter_and_output(design
     mo, _ = casus.morris(design, 4)
     assert set(mo.columns) >= {"mu_star", "sigma", "mu_star_conf"}
     assert len(mo) == 2 * 2
+
+
+def test_prim_finds_the_region_where_the_outcome_is_likely():
+    # Hits exactly where a > 0.7 and b < 0.3; c is irrelevant. PRIM (EMA
+    # Workbench) must restrict a and b to about those limits and leave c free.
+    rng = np.random.default_rng(1)
+    import pandas as pd
+
+    x = pd.DataFrame({"a": rng.uniform(0, 1, 2000), "b": rng.uniform(0, 1, 2000), "c": rng.uniform(0, 1, 2000)})
+    hit = ((x["a"] > 0.7) & (x["b"] < 0.3)).tolist()
+    box = casus.prim_boxes(x, hit, density=0.8).set_index("parameter")
+    assert set(box.index) == {"a", "b"}
+    assert abs(box.loc["a", "low"] - 0.7) < 0.05
+    assert abs(box.loc["b", "high"] - 0.3) < 0.05
+    assert box.attrs["density"] >= 0.8
+    assert box.attrs["coverage"] > 0.8
+
+
+def test_prim_without_a_single_hit_says_so():
+    import pandas as pd
+
+    x = pd.DataFrame({"a": [0.1, 0.2, 0.3]})
+    with pytest.raises(ValueError, match="no point is a hit"):
+        casus.prim_boxes(x, [False, False, False])

@@ -313,11 +313,75 @@ def forecast_on(
     return Horizon(merged) if u is not None else Forecast(merged)
 
 
+def prim_boxes(
+    points: pd.DataFrame,
+    hit: Sequence[bool],
+    *,
+    density: float = 0.8,
+) -> pd.DataFrame:
+    """Scenario discovery: the box of parameter values in which ``hit`` is
+    mostly true, found by PRIM (Friedman & Fisher 1999) as the EMA Workbench
+    implements it (``ema_workbench.analysis.prim``), peeled until the box's
+    density (the share of hits inside it) reaches ``density``. ``points`` has
+    one column per parameter. Returns ``parameter, low, high`` for the
+    parameters the box restricts, with the box's ``coverage`` (the share of all
+    hits inside it), ``density`` and ``mass`` (the share of points inside) in
+    ``DataFrame.attrs``."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings():
+        # The workbench warns about its optional plotting back ends on import.
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim  # type: ignore[import-untyped]
+
+        y = np.asarray(hit, dtype=bool)
+        if len(y) != len(points):
+            raise ValueError(f"{len(y)} outcomes for {len(points)} points")
+        if not y.any():
+            raise ValueError("no point is a hit: there is no region to find")
+        x = points.reset_index(drop=True).astype(float)
+        box = prim.Prim(x, y, threshold=density).find_box()
+    lims = box.box_lims[box._cur_box]
+    full = x.agg(["min", "max"])
+    rows = [
+        {"parameter": c, "low": float(lims[c][0]), "high": float(lims[c][1])}
+        for c in x.columns
+        if float(lims[c][0]) > float(full[c]["min"]) or float(lims[c][1]) < float(full[c]["max"])
+    ]
+    out = pd.DataFrame(rows, columns=["parameter", "low", "high"])
+    stats = box.peeling_trajectory.iloc[box._cur_box]
+    out.attrs.update(
+        coverage=float(stats["coverage"]), density=float(stats["density"]), mass=float(stats["mass"])
+    )
+    return out
+
+
+def prim(
+    result: Sweep,
+    output: str,
+    *,
+    scenario: str | None = None,
+    above: float,
+    density: float = 0.8,
+) -> pd.DataFrame:
+    """Which parameter region makes ``output`` likely: :func:`prim_boxes` on a
+    sweep's points, a point counting as a hit where the output's probability
+    is at least ``above`` (e.g. ``output="dissolved_2030", above=0.05``: where
+    is dissolution by 2030 at least 5% likely?)."""
+    y = result.outcome(output, scenario)
+    pts = result.points.sort_values("point")[result.factors]
+    return prim_boxes(pts, [v >= above for v in y], density=density)
+
+
 __all__ = [
     "Sweep",
     "factors",
     "forecast_on",
     "morris",
+    "prim",
+    "prim_boxes",
     "problem",
     "saltelli_points",
     "sobol",
