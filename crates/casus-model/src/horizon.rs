@@ -336,11 +336,7 @@ fn replicate_years_with_memory(
         .any(|d| d.outcome == Some(Outcome::Deployment));
     let alliance = plan.alliance();
     let leader = alliance.leading_power.clone().unwrap_or_default();
-    let first = plan
-        .scenario
-        .events
-        .last()
-        .map_or(until.year, |e| e.date.year + 1);
+    let first = first_year(plan, until);
     let mut out = Vec::new();
     let mut dissolved_by_leader = false;
     for year in first..=until.year {
@@ -484,11 +480,7 @@ pub fn run_until_range(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()?;
-    let first = plan
-        .scenario
-        .events
-        .last()
-        .map_or(until.year, |e| e.date.year + 1);
+    let first = first_year(plan, until);
     let years = (until.year - first + 1).max(0) as usize;
     let empty = || -> Vec<YearTally> {
         (0..years)
@@ -561,11 +553,7 @@ pub fn explain_years(plan: &Plan, until: Date) -> Vec<YearExplanation> {
         replicate_with_memory(plan, &mut stream(0, 0), Chooser::Modal, &mut Cache::new());
     let alliance = plan.alliance();
     let leader = alliance.leading_power.clone().unwrap_or_default();
-    let first = plan
-        .scenario
-        .events
-        .last()
-        .map_or(until.year, |e| e.date.year + 1);
+    let first = first_year(plan, until);
     let mut out = Vec::new();
     for year in first..=until.year {
         let end = on(year, 12, 31);
@@ -641,4 +629,14 @@ pub fn explain_years(plan: &Plan, until: Date) -> Vec<YearExplanation> {
         });
     }
     out
+}
+
+/// The first year the horizon runs: the one after the scenario's last event
+/// (`until`'s year for an empty scenario). Read by the sampled years, their
+/// range runner and their explanation alike.
+fn first_year(plan: &Plan, until: Date) -> i32 {
+    plan.scenario
+        .events
+        .last()
+        .map_or(until.year, |e| e.date.year + 1)
 }
