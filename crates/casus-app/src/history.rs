@@ -454,6 +454,9 @@ pub struct MembershipRequest {
     /// The centre of the refits' Gaussian prior (the bundled priors).
     pub prior: Params,
     pub prior_sd: PriorSd,
+    /// Alliances whose member-years no fit may read (`casus_data::reserved`):
+    /// they are scored only, with the fit on all the others.
+    pub reserved: Vec<String>,
 }
 
 /// One predictor's scores on one group's member-years.
@@ -481,8 +484,12 @@ pub struct MembershipSummary {
     pub leader_stays: usize,
     pub by_alliance: Vec<MembershipScores>,
     pub pooled: MembershipScores,
-    /// The fit on every alliance: (name, prior, fitted); the other
-    /// parameters as given.
+    /// The reserved alliances, each scored out of sample: held out = the fit
+    /// on every other alliance, constant = their yearly rate. Not in `pooled`
+    /// nor in any fit.
+    pub reserved: Vec<MembershipScores>,
+    /// The fit on every alliance but the reserved: (name, prior, fitted); the
+    /// other parameters as given.
     pub fitted: Vec<(String, f64, f64)>,
     /// Negative log-likelihood of every member-year (no prior term) at the
     /// prior and at the fit.
@@ -503,9 +510,14 @@ pub fn membership_backtest(
 ) -> Result<MembershipSummary, Error> {
     use casus_model::membership::{Standing, constant_hazard, hazard, observations};
     let obs = observations(world, &req.history, &req.params);
+    let is_reserved = |o: &&membership::Observation| req.reserved.contains(&o.alliance);
+    let held_back: Vec<&membership::Observation> = obs
+        .iter()
+        .filter(|o| o.standing != Standing::Leader && is_reserved(o))
+        .collect();
     let at_risk: Vec<&membership::Observation> = obs
         .iter()
-        .filter(|o| o.standing != Standing::Leader)
+        .filter(|o| o.standing != Standing::Leader && !is_reserved(o))
         .collect();
     let leaders: Vec<&membership::Observation> = obs
         .iter()
@@ -563,6 +575,38 @@ pub fn membership_backtest(
         pooled_const.extend(constant);
     }
     let all = membership::fit(&at_risk, &req.params, &req.prior, sd);
+    let mut held_ids: Vec<&str> = held_back.iter().map(|o| o.alliance.as_str()).collect();
+    held_ids.dedup();
+    let reserved: Vec<MembershipScores> = held_ids
+        .iter()
+        .map(|a| {
+            let test: Vec<&membership::Observation> = held_back
+                .iter()
+                .copied()
+                .filter(|o| o.alliance == *a)
+                .collect();
+            let (ce, cf) = (
+                constant_hazard(&at_risk, Standing::Engaged),
+                constant_hazard(&at_risk, Standing::Frozen),
+            );
+            let on = |f: &dyn Fn(&membership::Observation) -> f64| {
+                let ps: Vec<f64> = test.iter().map(|o| f(o)).collect();
+                membership::score(&test, &ps)
+            };
+            MembershipScores {
+                group: a.to_string(),
+                given: on(&|o| hazard(o, &req.params)),
+                held_out: on(&|o| hazard(o, &all.params)),
+                constant: on(&|o| {
+                    if o.standing == Standing::Frozen {
+                        cf
+                    } else {
+                        ce
+                    }
+                }),
+            }
+        })
+        .collect();
     let objective_at = |p: &Params| -> f64 {
         let ps: Vec<f64> = at_risk.iter().map(|o| hazard(o, p)).collect();
         membership::score(&at_risk, &ps).log * at_risk.len() as f64
@@ -610,6 +654,7 @@ pub fn membership_backtest(
             constant: membership::score(&pooled_obs, &pooled_const),
         },
         by_alliance,
+        reserved,
         fitted,
         objective_prior: objective_at(&prior_point),
         objective_fitted: objective_at(&all.params),

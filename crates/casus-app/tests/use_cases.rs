@@ -676,10 +676,19 @@ fn the_membership_backtest_scores_each_alliance_apart_beside_a_constant_hazard()
         params: casus_data::params::bundled_params().unwrap().params(),
         prior: casus_data::params::bundled_priors().unwrap().params(),
         prior_sd: PriorSd::default(),
+        reserved: casus_data::reserved::ALLIANCES.map(String::from).to_vec(),
     };
     let s = casus_app::history::membership_backtest(&w, &req).unwrap();
-    // Every alliance of the world has member-years; the groups add up.
-    assert_eq!(s.by_alliance.len(), w.alliances.len());
+    // Every alliance of the world has member-years: the reserved ones are
+    // scored apart and read by no fit; the others' groups add up.
+    assert_eq!(s.by_alliance.len() + s.reserved.len(), w.alliances.len());
+    let reserved: Vec<&str> = s.reserved.iter().map(|g| g.group.as_str()).collect();
+    assert_eq!(reserved, ["ANZUS", "NATO"]);
+    assert!(
+        s.by_alliance
+            .iter()
+            .all(|g| !reserved.contains(&g.group.as_str()))
+    );
     let n: usize = s.by_alliance.iter().map(|g| g.given.n).sum();
     assert_eq!(n, s.member_years);
     assert_eq!(s.pooled.held_out.n, s.member_years);

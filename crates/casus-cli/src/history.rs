@@ -645,9 +645,30 @@ pub fn membership_text(s: &casus_app::history::MembershipSummary) -> String {
             g.constant.brier
         );
     }
+    if !s.reserved.is_empty() {
+        let _ = writeln!(
+            out,
+            "reserved for out-of-sample scoring (read by no fit; held out = the fit on every alliance above):"
+        );
+    }
+    for g in &s.reserved {
+        let _ = writeln!(
+            out,
+            "{:<8} {:>6} {:>6}   {:>8.4} {:>8.4} {:>8.4}   {:>8.5} {:>8.5} {:>8.5}",
+            g.group,
+            g.given.n,
+            g.given.events,
+            g.given.log,
+            g.held_out.log,
+            g.constant.log,
+            g.given.brier,
+            g.held_out.brier,
+            g.constant.brier
+        );
+    }
     let _ = writeln!(
         out,
-        "\nfit on every alliance (MAP, exact likelihood, L-BFGS, {} iterations): −log-likelihood {:.2} at the prior, {:.2} fitted",
+        "\nfit on every alliance but the reserved (MAP, exact likelihood, L-BFGS, {} iterations): −log-likelihood {:.2} at the prior, {:.2} fitted",
         s.iterations, s.objective_prior, s.objective_fitted
     );
     for (n, prior, fitted) in &s.fitted {

@@ -678,6 +678,7 @@ fn backtest(a: BacktestArgs, world: &World) -> Result<()> {
                 .map_err(input::InvalidInput)?
                 .params(),
             prior_sd: PriorSd::default(),
+            reserved: casus_data::reserved::ALLIANCES.map(String::from).to_vec(),
         };
         let s = casus_app::history::membership_backtest(world, &req).map_err(app)?;
         let text = if a.json {

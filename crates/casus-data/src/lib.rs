@@ -13,6 +13,7 @@ pub mod membership;
 pub mod non_state;
 pub mod overlay;
 pub mod params;
+pub mod reserved;
 pub mod scenario;
 pub mod source;
 pub mod sources;
