@@ -21,6 +21,7 @@ pub mod horizon;
 pub mod lifetime;
 pub mod membership;
 pub mod params;
+pub mod posterior;
 pub mod provenance;
 pub mod scenario;
 pub mod state;
