@@ -430,7 +430,7 @@ impl HorizonSummary {
 pub const MAX_RUNS: u64 = 1_000_000_000;
 
 /// `runs` within [`MAX_RUNS`], or the request error every front end reports.
-fn bounded_runs(runs: NonZeroU64) -> Result<u64, Error> {
+pub(crate) fn bounded_runs(runs: NonZeroU64) -> Result<u64, Error> {
     if runs.get() > MAX_RUNS {
         return Err(Error::Request(format!(
             "runs {runs} is more than {MAX_RUNS} (10^9)\n  help: at 10^9 runs the 95% interval of every probability is narrower than ±0.0001; more runs only cost time"
@@ -471,7 +471,7 @@ pub fn horizon(
 }
 
 /// `req.until` within the horizon a long-horizon forecast can run.
-fn check_until(req: &HorizonRequest) -> Result<(), Error> {
+pub(crate) fn check_until(req: &HorizonRequest) -> Result<(), Error> {
     let sc = &req.scenario;
     let last = sc.events.last().map(|e| e.date).unwrap_or(req.until);
     if req.until.year <= last.year {

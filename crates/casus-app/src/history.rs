@@ -665,6 +665,175 @@ pub fn membership_backtest(
     })
 }
 
+/// What the posterior is computed from: the parameters it is centred on, the
+/// cases and member-years whose likelihood it curves, and the prior's width.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PosteriorRequest {
+    pub params: Params,
+    /// The crisis cases the parameters were fitted to.
+    pub cases: Vec<Case>,
+    /// The membership history (its fit's likelihood curves the long-horizon block).
+    pub history: casus_model::membership::History,
+    /// Alliances whose member-years no fit reads (`casus_data::reserved`).
+    pub reserved: Vec<String>,
+    pub prior_sd: PriorSd,
+}
+
+/// One parameter's posterior.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PosteriorEntry {
+    pub name: String,
+    pub value: f64,
+    pub sd: f64,
+    /// The likelihood's slope at the value (0 at the fit's optimum).
+    pub gradient: f64,
+}
+
+/// The Laplace posterior at the given parameters.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PosteriorSummary {
+    pub entries: Vec<PosteriorEntry>,
+    /// Row by row, in the order of `entries`.
+    pub covariance: Vec<Vec<f64>>,
+    /// Eigenvalues of the curvature raised to the prior precision.
+    pub raised: usize,
+    pub prior_sd: f64,
+    pub cases: usize,
+    pub member_years: usize,
+    /// Evaluations of the likelihoods the Hessians took.
+    pub evaluations: usize,
+}
+
+/// Step of the Hessian's central differences (logit units): wide enough that
+/// rounding in an objective of order 10²–10³ stays far below the curvature,
+/// narrow against the scale (≈ 1) on which the probabilities bend.
+const HESSIAN_STEP: f64 = 1e-2;
+
+/// The Laplace approximation of the parameters' posterior at `req.params`
+/// (`casus posterior`): the negative log-posterior's curvature in two
+/// blocks — the crisis parameters (`calibration::FITTED`) over the cases, the
+/// long-horizon ones (`membership::FITTED`) over the member-years outside
+/// the reserved alliances — each plus the prior's precision 1/sd², inverted
+/// with flat directions kept at the prior's width. The blocks are
+/// independent: the two fits read different data and share no fitted
+/// parameter. Progress counts likelihood evaluations.
+pub fn posterior(
+    world: &World,
+    req: &PosteriorRequest,
+    progress: &dyn Progress,
+) -> Result<PosteriorSummary, Error> {
+    use casus_model::posterior::{hessian, laplace_covariance};
+    let sd = req.prior_sd.get();
+    let p = &req.params;
+    let value = |name: &str| {
+        p.pairs()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0.0, |(_, v)| v)
+    };
+    let with = |names: &[&str], x: &[f64]| {
+        let mut q = p.clone();
+        for (n, v) in names.iter().zip(x) {
+            q = q.with(n, *v).expect("fitted names are parameters");
+        }
+        q
+    };
+    let crisis: &[&str] = casus_model::calibration::FITTED;
+    let long: &[&str] = membership::FITTED;
+    let refs: Vec<&Case> = req.cases.iter().collect();
+    if refs.is_empty() {
+        return Err(Error::Request(
+            "no cases to compute the posterior from
+  help: give the cases the parameters were fitted to (--cases DIR), or use a parameter file whose [meta] names bundled cases".into(),
+        ));
+    }
+    let prepared =
+        casus_model::calibration::Prepared::new(world, &refs, p).map_err(Error::Model)?;
+    let obs = membership::observations(world, &req.history, p);
+    let at_risk: Vec<&membership::Observation> = obs
+        .iter()
+        .filter(|o| {
+            o.standing != membership::Standing::Leader && !req.reserved.contains(&o.alliance)
+        })
+        .collect();
+    let n_c = crisis.len();
+    let n_l = long.len();
+    // Per block: the Hessian's 1 + 2n + 2n(n−1) evaluations, the gradient's 2n.
+    let evals = |n: usize| 1 + 4 * n + 2 * n * (n - 1);
+    let total = (evals(n_c) + evals(n_l)) as u64;
+    let x_c: Vec<f64> = crisis.iter().map(|n| value(n)).collect();
+    let x_l: Vec<f64> = long.iter().map(|n| value(n)).collect();
+    let (h_c, h_l) = watch(total, progress, |done| {
+        let f_c = |x: &[f64]| {
+            done.fetch_add(1, Ordering::Relaxed);
+            -prepared.log_likelihood(&with(crisis, x))
+        };
+        let f_l = |x: &[f64]| {
+            done.fetch_add(1, Ordering::Relaxed);
+            let q = with(long, x);
+            let ps: Vec<f64> = at_risk.iter().map(|o| membership::hazard(o, &q)).collect();
+            membership::score(&at_risk, &ps).log * at_risk.len() as f64
+        };
+        let grad = |f: &(dyn Fn(&[f64]) -> f64 + Sync), x: &[f64]| -> Vec<f64> {
+            (0..x.len())
+                .map(|i| {
+                    let (mut a, mut b) = (x.to_vec(), x.to_vec());
+                    a[i] += HESSIAN_STEP;
+                    b[i] -= HESSIAN_STEP;
+                    (f(&a) - f(&b)) / (2.0 * HESSIAN_STEP)
+                })
+                .collect()
+        };
+        (
+            (hessian(&f_c, &x_c, HESSIAN_STEP), grad(&f_c, &x_c)),
+            (hessian(&f_l, &x_l, HESSIAN_STEP), grad(&f_l, &x_l)),
+        )
+    });
+    let precision = 1.0 / (sd * sd);
+    let with_prior = |h: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        h.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.iter()
+                    .enumerate()
+                    .map(|(j, v)| if i == j { v + precision } else { *v })
+                    .collect()
+            })
+            .collect()
+    };
+    let (cov_c, raised_c) = laplace_covariance(&with_prior(&h_c.0), precision);
+    let (cov_l, raised_l) = laplace_covariance(&with_prior(&h_l.0), precision);
+    let n = n_c + n_l;
+    let mut covariance = vec![vec![0.0; n]; n];
+    for i in 0..n_c {
+        covariance[i][..n_c].copy_from_slice(&cov_c[i]);
+    }
+    for i in 0..n_l {
+        covariance[n_c + i][n_c..].copy_from_slice(&cov_l[i]);
+    }
+    let names: Vec<&str> = crisis.iter().chain(long).copied().collect();
+    let gradient: Vec<f64> = h_c.1.iter().chain(&h_l.1).copied().collect();
+    let entries = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| PosteriorEntry {
+            name: name.to_string(),
+            value: value(name),
+            sd: covariance[i][i].sqrt(),
+            gradient: gradient[i],
+        })
+        .collect();
+    Ok(PosteriorSummary {
+        entries,
+        covariance,
+        raised: raised_c + raised_l,
+        prior_sd: sd,
+        cases: refs.len(),
+        member_years: at_risk.len(),
+        evaluations: total as usize,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,10 @@
 //! | every decision along the modal course | [`timeline::explain`] | [`timeline::ExplainSummary`] |
 //! | Monte Carlo over the timeline | [`forecast::forecast`] | [`forecast::ForecastSummary`] |
 //! | the years after it (`--until`) | [`forecast::horizon`] | [`forecast::HorizonSummary`] |
+//! | … with the parameters' uncertainty (`--posterior`) | [`posterior::horizon_posterior`] | [`posterior::PosteriorHorizon`] |
 //! | scores on documented cases | [`history::backtest`] | [`history::BacktestSummary`] |
 //! | fit the parameters, score out of sample | [`history::calibrate`] | [`history::Calibration`] |
+//! | the parameters' posterior (Laplace) | [`history::posterior`] | [`history::PosteriorSummary`] |
 //! | implied reliability vs published rates | [`anchors::anchors`] | [`anchors::AnchorsSummary`] |
 //! | a forecast per point of an experiment design | [`sweep::sweep`] | [`sweep::SweepSummary`] |
 //! | a shard of a forecast, and the merge of shards | [`forecast::shard`], [`forecast::merge`] | [`forecast::Partial`], [`forecast::Merged`] |
@@ -38,6 +40,7 @@ pub mod checkpoint;
 mod error;
 pub mod forecast;
 pub mod history;
+pub mod posterior;
 mod progress;
 pub mod render;
 pub mod report;

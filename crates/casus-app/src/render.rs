@@ -372,6 +372,16 @@ pub fn membership_json(s: &crate::history::MembershipSummary) -> String {
     document(&serde_json::to_value(s).expect("a summary serialises"))
 }
 
+/// A long-horizon forecast with the parameters' uncertainty (`--posterior --json`).
+pub fn posterior_horizon_json(s: &crate::posterior::PosteriorHorizon) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}
+
+/// The parameters' posterior (`casus posterior --json`).
+pub fn posterior_json(s: &crate::history::PosteriorSummary) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}
+
 /// The explanation of the years after a scenario (`casus explain --until --json`).
 pub fn explain_years_json(s: &crate::timeline::ExplainYearsSummary) -> String {
     document(&serde_json::to_value(s).expect("a summary serialises"))

@@ -403,6 +403,90 @@ pub fn param_file_text(pf: &ParamFile) -> Result<String> {
             s.push_str(&toml::to_string(e)?);
         }
     }
+    if let Some(t) = &pf.posterior {
+        s.push_str(&posterior_text(t)?);
+    }
+    Ok(s)
+}
+
+/// The file's `[posterior]` table from a computed posterior.
+pub fn posterior_table(
+    s: &casus_app::history::PosteriorSummary,
+    command: String,
+    date: String,
+) -> casus_data::params::PosteriorTable {
+    casus_data::params::PosteriorTable {
+        method: format!(
+            "Laplace approximation at the file's values: covariance = inverse curvature of the negative log-posterior (central differences, step 0.01) in two independent blocks, the crisis parameters over {} cases and the long-horizon ones over {} member-years (NATO and ANZUS reserved), each with a Gaussian prior of sd {}; {} eigenvalues below the prior precision raised to it (directions the data do not inform keep the prior's width)",
+            s.cases, s.member_years, s.prior_sd, s.raised
+        ),
+        command,
+        date,
+        raised: s.raised as u64,
+        names: s.entries.iter().map(|e| e.name.clone()).collect(),
+        covariance: s.covariance.clone(),
+    }
+}
+
+/// The posterior as text: each parameter's value, posterior and prior sd,
+/// and the likelihood's slope there (0 at the optimum of the fit).
+pub fn posterior_text_summary(s: &casus_app::history::PosteriorSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "posterior (Laplace) over {} parameters: {} cases, {} member-years, {} likelihood evaluations; {} flat directions kept at the prior's width (sd {})",
+        s.entries.len(),
+        s.cases,
+        s.member_years,
+        s.evaluations,
+        s.raised,
+        s.prior_sd
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:>9} {:>9} {:>9} {:>11}",
+        "parameter", "value", "sd", "sd/prior", "slope"
+    );
+    for e in &s.entries {
+        let _ = writeln!(
+            out,
+            "{:<22} {:>9.4} {:>9.4} {:>9.2} {:>11.4}",
+            e.name,
+            e.value,
+            e.sd,
+            e.sd / s.prior_sd,
+            e.gradient
+        );
+    }
+    let worst = s
+        .entries
+        .iter()
+        .map(|e| e.gradient.abs())
+        .fold(0.0, f64::max);
+    let _ = writeln!(
+        out,
+        "largest slope of the negative log-likelihood: {worst:.3} (a fit's optimum has slope = −(prior pull); large slopes mean the values are not the fit of these cases)"
+    );
+    out
+}
+
+/// The `[posterior]` table, one covariance row per line (numbers in their
+/// shortest form that reads back to the same bits).
+fn posterior_text(t: &casus_data::params::PosteriorTable) -> Result<String> {
+    let mut head = toml::Table::new();
+    head.insert("method".into(), t.method.clone().into());
+    head.insert("command".into(), t.command.clone().into());
+    head.insert("date".into(), t.date.clone().into());
+    head.insert("raised".into(), toml::Value::Integer(t.raised as i64));
+    let mut s = String::from("\n[posterior]\n");
+    s.push_str(&toml::to_string(&head)?);
+    let names: Vec<String> = t.names.iter().map(|n| format!("{n:?}")).collect();
+    s.push_str(&format!("names = [{}]\ncovariance = [\n", names.join(", ")));
+    for row in &t.covariance {
+        let cells: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+        s.push_str(&format!("  [{}],\n", cells.join(", ")));
+    }
+    s.push_str("]\n");
     Ok(s)
 }
 

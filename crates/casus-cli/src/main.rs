@@ -71,6 +71,11 @@ enum Command {
     /// Fit the global parameters to the cases (maximum a posteriori), report
     /// leave-one-out scores beside in-sample ones, and write the parameter file.
     Calibrate(CalibrateArgs),
+    /// The parameters' uncertainty: the Laplace approximation of their posterior
+    /// at a parameter file's values (the curvature of the cases' and the
+    /// membership history's likelihood), written back into the file as its
+    /// [posterior] table; `--posterior` on a forecast draws from it.
+    Posterior(PosteriorArgs),
     /// One self-contained HTML file (opens offline): the timeline with the treaty's
     /// reading and citations, outcome probabilities, stances, fan charts and a map.
     Report(web::ReportArgs),
@@ -162,6 +167,15 @@ struct ForecastArgs {
     /// unsharded result exactly. A failed shard is rerun alone.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+    /// With --until: include the parameters' uncertainty. The runs are split
+    /// into --draws blocks, each under parameters drawn from the parameter
+    /// file's [posterior] (written by `casus posterior`); intervals then hold
+    /// both the parameters' and the Monte Carlo uncertainty.
+    #[arg(long)]
+    posterior: bool,
+    /// With --posterior: how many parameter vectors to draw.
+    #[arg(long, default_value_t = casus_app::posterior::DEFAULT_DRAWS)]
+    draws: u64,
     #[command(flatten)]
     export: ExportArgs,
 }
@@ -260,6 +274,30 @@ struct AnchorsArgs {
     alliance: String,
     #[command(flatten)]
     export: ExportArgs,
+}
+
+#[derive(Args)]
+struct PosteriorArgs {
+    /// The parameter file (default: the bundled data/parameters.toml).
+    #[arg(long)]
+    params: Option<PathBuf>,
+    /// The cases the parameters were fitted to (a directory; default: the
+    /// bundled cases that the file's [meta] names, or every bundled case).
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// Where to write the parameter file with its [posterior] (atomically).
+    /// Required: a default path would silently replace a parameter file.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Standard deviation of the Gaussian prior the fit used (logit units).
+    #[arg(long, default_value_t = casus_model::calibration::PRIOR_SD)]
+    prior_sd: f64,
+    /// The date written into the provenance (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -469,6 +507,7 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Backtest(a) => backtest(a, &world),
         Command::Calibrate(a) => calibrate(a, &world),
+        Command::Posterior(a) => posterior(a, &world),
         Command::Report(a) => web::report(a, &world),
         Command::Serve(a) => web::serve(a, world),
     }
@@ -477,7 +516,33 @@ fn execute(cli: Cli) -> Result<()> {
 fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let runs = NonZeroU64::new(a.runs).context("--runs must be at least 1")?;
     let threads = threads(a.threads)?;
-    let params = load_params(a.params.as_ref())?;
+    let file = load_param_file(a.params.as_ref())?;
+    let params = file.params();
+    let posterior = if a.posterior {
+        if a.until.is_none() {
+            anyhow::bail!(
+                "--posterior draws parameters for the years after a scenario: add --until DATE\n  help: a forecast of the scenario's own events at one parameter vector is what `casus forecast` without --posterior prints"
+            );
+        }
+        if a.shard.is_some() {
+            anyhow::bail!(
+                "--posterior and --shard cannot be combined yet\n  help: drop --shard (the draws already run in parallel)"
+            );
+        }
+        let name = a
+            .params
+            .as_ref()
+            .map_or("data/parameters.toml".to_string(), |p| {
+                p.display().to_string()
+            });
+        Some(file.posterior().with_context(|| {
+            format!(
+                "the parameter file `{name}` has no [posterior] table\n  help: compute it with `casus posterior --params {name} -o {name}`"
+            )
+        })?)
+    } else {
+        None
+    };
     output::check_all(&[a.output.as_ref(), a.svg.as_ref()])?;
     a.export.check()?;
     let shard = a
@@ -513,6 +578,23 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
             let p = casus_app::forecast::horizon_shard(world, &req, shard, &line);
             line.finish();
             return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+        }
+        if let Some(post) = &posterior {
+            let s = casus_app::posterior::horizon_posterior(world, &req, post, a.draws, &line);
+            line.finish();
+            let s = s.map_err(app)?;
+            if let Some(svg) = &a.svg {
+                output::write_to(svg, &report::horizon_svg(&s.summary))?;
+            }
+            a.export.write(&tables::horizon(&s.summary))?;
+            let text = if a.json {
+                render::posterior_horizon_json(&s)
+            } else {
+                let mut t = report::horizon_text(&s.summary);
+                t.push_str(&report::posterior_text(&s));
+                t
+            };
+            return emit(&text, a.output.as_ref());
         }
         let s = casus_app::forecast::horizon(world, &req, &line);
         line.finish();
@@ -799,6 +881,54 @@ fn calibrate(a: CalibrateArgs, world: &World) -> Result<()> {
     let mut report = history::calibration_text(&c);
     report.push_str(&format!("\nwrote {}\n", a.output.display()));
     emit(&report, None)
+}
+
+fn posterior(a: PosteriorArgs, world: &World) -> Result<()> {
+    let prior_sd = PriorSd::new(a.prior_sd).context("--prior-sd must be a positive number")?;
+    output::check_all(&[Some(&a.output)])?;
+    let mut file = load_param_file(a.params.as_ref())?;
+    let mut cases = history::cases(a.cases.as_deref(), world)?;
+    if a.cases.is_none()
+        && let Some(toml::Value::Array(named)) = file.meta.get("cases")
+    {
+        let named: Vec<&str> = named.iter().filter_map(|v| v.as_str()).collect();
+        cases.retain(|c| named.contains(&c.id.as_str()));
+    }
+    let req = casus_app::history::PosteriorRequest {
+        params: file.params(),
+        cases,
+        history: casus_data::membership::bundled_history(world).map_err(input::InvalidInput)?,
+        reserved: casus_data::reserved::ALLIANCES.map(String::from).to_vec(),
+        prior_sd,
+    };
+    eprintln!(
+        "curvature of {} parameters over {} cases and the membership history …",
+        casus_model::calibration::FITTED.len() + casus_model::membership::FITTED.len(),
+        req.cases.len()
+    );
+    let bar = Bar::new("evaluations");
+    let s = casus_app::history::posterior(world, &req, &bar);
+    bar.finish();
+    let s = s.map_err(app)?;
+    let command = std::iter::once("casus".to_string())
+        .chain(std::env::args().skip(1).map(|a| report::shell_word(&a)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    file.posterior = Some(history::posterior_table(
+        &s,
+        command,
+        a.date.clone().unwrap_or_else(today),
+    ));
+    history::write(&a.output, &history::param_file_text(&file)?)?;
+    let mut text = if a.json {
+        render::posterior_json(&s)
+    } else {
+        history::posterior_text_summary(&s)
+    };
+    if !a.json {
+        text.push_str(&format!("\nwrote {}\n", a.output.display()));
+    }
+    emit(&text, None)
 }
 
 /// Today's date (UTC) from the system clock — the CLI is the edge that may read it.

@@ -670,6 +670,45 @@ fn of(series: &std::collections::BTreeMap<String, f64>, m: &str) -> f64 {
 
 /// The long-horizon table: per year, P(each member frozen or gone), P(left),
 /// P(dissolved), P(a deployment so far), and the engaged allies' median and 90% band.
+/// The parameters' share of a long-horizon forecast's uncertainty: per year,
+/// each headline probability with its Monte Carlo interval and its interval
+/// with the parameters drawn from the posterior.
+pub fn posterior_text(s: &casus_app::posterior::PosteriorHorizon) -> String {
+    use casus_app::posterior::Spread;
+    let mut out = String::new();
+    let per = s.summary.runs / s.draws;
+    let _ = writeln!(
+        out,
+        "\nwith the parameters' uncertainty: {} draws from the posterior of the parameter file ({} parameters), about {per} replications each; the tables above pool them all",
+        s.draws,
+        s.drawn.len()
+    );
+    let _ = writeln!(
+        out,
+        "P by the year's end: estimate [95% interval of the estimate] [95% across the parameters' posterior] (parameter sd)"
+    );
+    let pct = |x: &Spread| {
+        format!(
+            "{:.1}% [{:.1}, {:.1}] [{:.1}, {:.1}] (±{:.1})",
+            100.0 * x.p,
+            100.0 * x.mean_ci95.0,
+            100.0 * x.mean_ci95.1,
+            100.0 * x.ci95.0,
+            100.0 * x.ci95.1,
+            100.0 * x.parameter_sd
+        )
+    };
+    for y in &s.years {
+        let _ = writeln!(out, "{}:", y.year);
+        let _ = writeln!(out, "  dissolved            {}", pct(&y.dissolved));
+        let _ = writeln!(out, "  a deployment so far  {}", pct(&y.deployment_so_far));
+        for (m, x) in &y.frozen_or_gone {
+            let _ = writeln!(out, "  {m} frozen or gone    {}", pct(x));
+        }
+    }
+    out
+}
+
 pub fn horizon_text(s: &HorizonSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", s.scenario, s.title);

@@ -17,15 +17,42 @@ pub struct Entry {
     pub provenance: String,
 }
 
-/// The file: a `[meta]` table and one table per parameter.
+/// The parameters' posterior as the file stores it (`[posterior]`): a
+/// Gaussian whose mean is the file's values of `names` and whose covariance
+/// is given row by row (`casus posterior` writes it; `--posterior` on a
+/// forecast draws from it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosteriorTable {
+    pub method: String,
+    pub command: String,
+    pub date: String,
+    /// Eigenvalues of the curvature raised to the prior precision (directions
+    /// the data do not inform).
+    pub raised: u64,
+    pub names: Vec<String>,
+    pub covariance: Vec<Vec<f64>>,
+}
+
+/// The file: a `[meta]` table, one table per parameter and, if computed, the
+/// `[posterior]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParamFile {
     pub meta: BTreeMap<String, toml::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorTable>,
     #[serde(flatten)]
     pub entries: BTreeMap<String, Entry>,
 }
 
 impl ParamFile {
+    /// The posterior over the file's values, if the file has one (checked
+    /// positive definite on load).
+    pub fn posterior(&self) -> Option<casus_model::posterior::Posterior> {
+        let t = self.posterior.as_ref()?;
+        posterior_of(t, &self.entries).ok()
+    }
+
     pub fn params(&self) -> Params {
         let pairs: Vec<(&str, f64)> = self
             .entries
@@ -65,7 +92,34 @@ pub fn parse_params(file: &str, text: &str) -> Result<ParamFile, LoadError> {
             .unwrap_or(0);
         rep.at(at..at, msg, Some("every parameter of the model must appear once, with value, unit, meaning and provenance".into()));
     }
+    if let Some(t) = &pf.posterior
+        && let Err(msg) = posterior_of(t, &pf.entries)
+    {
+        let at = text.find("[posterior]").unwrap_or(0);
+        rep.at(
+            at..at,
+            format!("[posterior]: {msg}"),
+            Some("recompute it with `casus posterior --params FILE -o FILE`, or delete the [posterior] table".into()),
+        );
+    }
     rep.finish(pf)
+}
+
+fn posterior_of(
+    t: &PosteriorTable,
+    entries: &BTreeMap<String, Entry>,
+) -> Result<casus_model::posterior::Posterior, String> {
+    let mean = t
+        .names
+        .iter()
+        .map(|n| {
+            entries
+                .get(n)
+                .map(|e| e.value)
+                .ok_or_else(|| format!("unknown parameter `{n}` in the posterior"))
+        })
+        .collect::<Result<Vec<f64>, String>>()?;
+    casus_model::posterior::Posterior::new(t.names.clone(), mean, t.covariance.clone())
 }
 
 /// The bundled parameters.
@@ -214,6 +268,46 @@ mod tests {
         assert!(
             msg.contains("external_aggression.local_share must be between 0 and 1"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_parameters_carry_a_posterior_over_every_fitted_parameter() {
+        let pf = bundled_params().unwrap();
+        let post = pf
+            .posterior()
+            .expect("data/parameters.toml has a [posterior]");
+        for name in casus_model::calibration::FITTED
+            .iter()
+            .chain(casus_model::membership::FITTED)
+        {
+            let sd = post
+                .sd(name)
+                .unwrap_or_else(|| panic!("{name} is not drawn"));
+            assert!(
+                sd > 0.0 && sd <= 1.0 + 1e-9,
+                "{name}: sd {sd} beyond the prior's 1"
+            );
+        }
+    }
+
+    #[test]
+    fn a_posterior_that_is_not_positive_definite_is_refused_at_its_table() {
+        let (f, t) = crate::embedded::PARAMETERS.unwrap();
+        let at = t.find("[posterior]").unwrap();
+        let line = t[..at].lines().count() + 1;
+        let names = "names = [\"cohesion\", \"trust\"]\ncovariance = [[1.0, 2.0], [2.0, 1.0]]\n";
+        let bad = format!(
+            "{}[posterior]\nmethod = \"m\"\ncommand = \"c\"\ndate = \"d\"\nraised = 0\n{names}",
+            &t[..at]
+        );
+        let e = parse_params(f, &bad).unwrap_err();
+        let p = &e.0[0];
+        assert_eq!(p.line, line, "{e}");
+        assert!(p.message.contains("not positive definite"), "{e}");
+        assert!(
+            p.help.as_deref().unwrap().contains("casus posterior"),
+            "{e}"
         );
     }
 }

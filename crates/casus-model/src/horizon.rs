@@ -480,16 +480,7 @@ pub fn run_until_range(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()?;
-    let first = first_year(plan, until);
-    let years = (until.year - first + 1).max(0) as usize;
-    let empty = || -> Vec<YearTally> {
-        (0..years)
-            .map(|i| YearTally {
-                year: first + i as i32,
-                ..YearTally::default()
-            })
-            .collect()
-    };
+    let empty = || empty_years(plan, until);
     Ok(pool.install(|| {
         (0..chunks)
             .into_par_iter()
@@ -498,15 +489,7 @@ pub fn run_until_range(
                 |(mut cache, mut acc), c| {
                     let start = offset + c * chunk;
                     let end = (start + chunk).min(offset + runs);
-                    for rep in start..end {
-                        let mut rng = stream(seed, rep);
-                        for (t, s) in acc
-                            .iter_mut()
-                            .zip(replicate_years(plan, rates, until, &mut rng, &mut cache))
-                        {
-                            t.add(&s);
-                        }
-                    }
+                    tally_years(plan, rates, until, seed, start..end, &mut cache, &mut acc);
                     progress.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
                     (cache, acc)
                 },
@@ -519,6 +502,41 @@ pub fn run_until_range(
                 a
             })
     }))
+}
+
+/// Empty tallies for every year from the first after the scenario to `until`.
+pub fn empty_years(plan: &Plan, until: Date) -> Vec<YearTally> {
+    let first = first_year(plan, until);
+    let years = (until.year - first + 1).max(0) as usize;
+    (0..years)
+        .map(|i| YearTally {
+            year: first + i as i32,
+            ..YearTally::default()
+        })
+        .collect()
+}
+
+/// Add replications `reps` to `acc` (from [`empty_years`]), one after the
+/// other on this thread: the unit [`run_until_range`] runs in parallel, and
+/// the block a posterior draw runs under its own parameters.
+pub fn tally_years(
+    plan: &Plan,
+    rates: &BaseRates,
+    until: Date,
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    cache: &mut Cache,
+    acc: &mut [YearTally],
+) {
+    for rep in reps {
+        let mut rng = stream(seed, rep);
+        for (t, s) in acc
+            .iter_mut()
+            .zip(replicate_years(plan, rates, until, &mut rng, cache))
+        {
+            t.add(&s);
+        }
+    }
 }
 
 /// One member at one year's end in the explanation of a horizon.

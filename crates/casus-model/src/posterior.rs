@@ -61,9 +61,9 @@ impl Posterior {
         {
             return Err("the posterior holds a number that is not finite".into());
         }
-        for i in 0..n {
-            for j in 0..i {
-                let (a, b) = (covariance[i][j], covariance[j][i]);
+        for (i, row) in covariance.iter().enumerate() {
+            for (j, &a) in row.iter().enumerate().take(i) {
+                let b = covariance[j][i];
                 if (a - b).abs() > 1e-9 * (1.0 + a.abs().max(b.abs())) {
                     return Err(format!(
                         "the covariance is not symmetric: row {}, column {} is {a} but row {}, column {} is {b}",
