@@ -311,11 +311,19 @@ fn world_flag_layers_a_users_states_over_the_bundled_data() {
 }
 
 #[test]
-fn backtest_membership_scores_every_alliance_beside_a_constant_hazard() {
+fn backtest_membership_scores_every_alliance_beside_a_constant_hazard_and_fits_none_of_the_reserved()
+ {
     let o = casus(&["backtest", "--membership", "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["by_alliance"].as_array().unwrap().len(), 11);
+    assert_eq!(v["by_alliance"].as_array().unwrap().len(), 9);
+    let reserved: Vec<&str> = v["reserved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(reserved, ["ANZUS", "NATO"]);
     for k in ["given", "held_out", "constant"] {
         assert!(v["pooled"][k]["log"].is_number(), "{k}");
         assert!(v["pooled"][k]["brier"].is_number(), "{k}");

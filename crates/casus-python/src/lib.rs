@@ -240,7 +240,18 @@ fn scenario_source(name_or_path: PathBuf) -> PyResult<(String, String)> {
 /// The global parameters of the decision model (`data/parameters.toml`).
 #[pyclass(frozen, eq, module = "casus._casus")]
 #[derive(Clone, PartialEq)]
-struct Params(casus_model::params::Params);
+struct Params(
+    casus_model::params::Params,
+    /// The file's `[posterior]`, if it has one (dropped by a `replace` that
+    /// changes a value: it is the posterior of the file's values).
+    Option<casus_model::posterior::Posterior>,
+);
+
+impl Params {
+    fn of_file(f: &casus_data::params::ParamFile) -> Params {
+        Params(f.params(), f.posterior())
+    }
+}
 
 #[pymethods]
 impl Params {
@@ -248,7 +259,7 @@ impl Params {
     #[staticmethod]
     fn bundled(py: Python<'_>) -> PyResult<Params> {
         casus_data::params::bundled_params()
-            .map(|f| Params(f.params()))
+            .map(|f| Params::of_file(&f))
             .map_err(|e| input_error(py, "InputError", &e))
     }
 
@@ -256,7 +267,7 @@ impl Params {
     #[staticmethod]
     fn priors(py: Python<'_>) -> PyResult<Params> {
         casus_data::params::bundled_priors()
-            .map(|f| Params(f.params()))
+            .map(|f| Params::of_file(&f))
             .map_err(|e| input_error(py, "InputError", &e))
     }
 
@@ -272,7 +283,7 @@ impl Params {
     #[pyo3(signature = (text, file = "<string>"))]
     fn from_toml(py: Python<'_>, text: &str, file: &str) -> PyResult<Params> {
         casus_data::params::parse_params(file, text)
-            .map(|f| Params(f.params()))
+            .map(|f| Params::of_file(&f))
             .map_err(|e| input_error(py, "InputError", &e))
     }
 
@@ -292,7 +303,8 @@ impl Params {
     }
 
     /// A copy with the given parameters set (`p.replace(trust=0.5)`); an
-    /// unknown name or a non-finite value is an error.
+    /// unknown name or a non-finite value is an error. A copy whose values
+    /// differ has no posterior (it was the posterior of the old values).
     #[pyo3(signature = (**values))]
     fn replace(&self, values: Option<&Bound<'_, PyDict>>) -> PyResult<Params> {
         let mut p = self.0.clone();
@@ -311,7 +323,15 @@ impl Params {
                 ))
             })?;
         }
-        Ok(Params(p))
+        // Unchanged values keep their posterior; changed ones leave it behind.
+        let posterior = if p == self.0 { self.1.clone() } else { None };
+        Ok(Params(p, posterior))
+    }
+
+    /// Whether the parameters carry a posterior (`casus posterior`), which
+    /// `forecast(..., until=..., posterior=True)` draws from.
+    fn has_posterior(&self) -> bool {
+        self.1.is_some()
     }
 
     fn __repr__(&self) -> String {
@@ -381,6 +401,22 @@ impl HorizonResult {
     }
 }
 
+/// `casus forecast --until DATE --posterior --json`.
+#[pyclass(frozen, module = "casus._casus")]
+struct PosteriorHorizonResult(casus_app::posterior::PosteriorHorizon);
+
+#[pymethods]
+impl PosteriorHorizonResult {
+    /// The bytes of `casus forecast --until DATE --posterior --json`.
+    fn to_json(&self) -> String {
+        render::posterior_horizon_json(&self.0)
+    }
+    /// The pooled forecast's document (`render::horizon_json` of its summary).
+    fn summary_json(&self) -> String {
+        render::horizon_json(&self.0.summary)
+    }
+}
+
 /// `casus backtest --json`.
 #[pyclass(frozen, module = "casus._casus")]
 struct BacktestResult(BacktestSummary);
@@ -401,7 +437,7 @@ struct CalibrationResult(casus_app::history::Calibration);
 impl CalibrationResult {
     #[getter]
     fn fitted(&self) -> Params {
-        Params(self.0.fitted.clone())
+        Params(self.0.fitted.clone(), None)
     }
     #[getter]
     fn objective(&self) -> f64 {
@@ -563,6 +599,45 @@ fn horizon(
     let s = py.detach(|| casus_app::forecast::horizon(w, &req, &cb));
     cb.finish()?;
     s.map(HorizonResult)
+        .map_err(|e| app_error(e, "ScenarioError"))
+}
+
+/// The years after the scenario with parameters drawn from the posterior the
+/// parameters carry (`casus forecast --until DATE --posterior`).
+#[pyfunction]
+#[pyo3(signature = (scenario, params, until, runs, draws, seed = None, threads = None, progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn horizon_posterior(
+    py: Python<'_>,
+    scenario: &ValidScenario,
+    params: &Params,
+    until: &str,
+    runs: u64,
+    draws: u64,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PosteriorHorizonResult> {
+    let w = world()?;
+    let post = params.1.as_ref().ok_or_else(|| {
+        request_error(
+            "these parameters carry no posterior\n  help: load a parameter file with a [posterior] table (the bundled one has it; `casus posterior` writes one); `replace` drops it",
+        )
+    })?;
+    let req = HorizonRequest {
+        scenario: scenario.0.clone(),
+        params: params.0.clone(),
+        rates: casus_data::params::bundled_base_rates()
+            .map_err(|e| input_error(py, "InputError", &e))?,
+        until: date(until, "until")?,
+        runs: self::runs(runs)?,
+        seed,
+        threads: self::threads(threads)?,
+    };
+    let cb = Callback::new(progress);
+    let s = py.detach(|| casus_app::posterior::horizon_posterior(w, &req, post, draws, &cb));
+    cb.finish()?;
+    s.map(PosteriorHorizonResult)
         .map_err(|e| app_error(e, "ScenarioError"))
 }
 
@@ -882,6 +957,7 @@ fn _casus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ExplainResult>()?;
     m.add_class::<ForecastResult>()?;
     m.add_class::<HorizonResult>()?;
+    m.add_class::<PosteriorHorizonResult>()?;
     m.add_class::<BacktestResult>()?;
     m.add_class::<CalibrationResult>()?;
     m.add_class::<Design>()?;
@@ -900,6 +976,7 @@ fn _casus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
     m.add_function(wrap_pyfunction!(horizon, m)?)?;
+    m.add_function(wrap_pyfunction!(horizon_posterior, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(to_toml, m)?)?;

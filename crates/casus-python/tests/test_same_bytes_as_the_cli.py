@@ -38,3 +38,30 @@ def test_a_scenario_file_and_a_parameter_file_give_the_cli_bytes(casus_cli, tmp_
         "forecast", str(path), "--runs", "2000", "--seed", "5", "--params", str(params), "--json"
     )
     assert ours.encode() == theirs.stdout
+
+
+def test_a_forecast_with_the_posterior_is_the_cli_bytes_and_its_spread_a_table(casus_cli):
+    post = casus.forecast(
+        "russia-loses-2026", runs=600, seed=3, until="2028-12-31", posterior=True, draws=30
+    )
+    assert post.to_json().encode() == casus_cli(
+        "forecast", "russia-loses-2026", "--runs", "600", "--seed", "3",
+        "--until", "2028-12-31", "--posterior", "--draws", "30", "--json",
+    ).stdout
+    assert post.draws == 30 and post.horizon.runs == 600
+    s = post.spread
+    d = s[(s.quantity == "deployment_so_far") & (s.year == 2028)].iloc[0]
+    assert d.parameter_sd > 0 and d.ci_high - d.ci_low > d.mean_ci_high - d.mean_ci_low
+
+
+def test_replaced_parameters_carry_no_posterior():
+    p = casus.Params.bundled()
+    assert p.has_posterior()
+    assert not p.replace(trust=1.0).has_posterior()
+    try:
+        casus.forecast("russia-loses-2026", runs=100, until="2028-12-31", posterior=True,
+                       params=p.replace(trust=1.0))
+    except casus.RequestError as e:
+        assert "carry no posterior" in str(e)
+    else:
+        raise AssertionError("a forecast without a posterior must be refused")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Union, overload
+from typing import Any, Literal, Union, overload
 
 import pandas as pd
 
@@ -38,6 +38,7 @@ from ._results import (
     Explanation,
     Forecast,
     Horizon,
+    PosteriorHorizon,
     Run,
 )
 from ._scenario import Scenario
@@ -69,6 +70,7 @@ __all__ = [
     "Explanation",
     "Forecast",
     "Horizon",
+    "PosteriorHorizon",
     "InputError",
     "Params",
     "Problem",
@@ -230,7 +232,22 @@ def forecast(
     params: ParamsLike = ...,
     until: DateLike,
     progress: ProgressFn | None = ...,
+    posterior: Literal[False] = ...,
+    draws: int = ...,
 ) -> Horizon: ...
+@overload
+def forecast(
+    scenario: ScenarioLike,
+    *,
+    runs: int = ...,
+    seed: int | None = ...,
+    threads: int | None = ...,
+    params: ParamsLike = ...,
+    until: DateLike,
+    progress: ProgressFn | None = ...,
+    posterior: Literal[True],
+    draws: int = ...,
+) -> PosteriorHorizon: ...
 def forecast(
     scenario: ScenarioLike,
     *,
@@ -240,16 +257,26 @@ def forecast(
     params: ParamsLike = None,
     until: DateLike | None = None,
     progress: ProgressFn | None = None,
-) -> Forecast | Horizon:
+    posterior: bool = False,
+    draws: int = 200,
+) -> Forecast | Horizon | PosteriorHorizon:
     """``casus forecast``: Monte Carlo over the timeline (a :class:`Forecast`),
-    or with ``until`` the years after it (a :class:`Horizon`).
+    or with ``until`` the years after it (a :class:`Horizon`); with
+    ``posterior=True`` as well, ``draws`` blocks of the runs under parameters
+    drawn from the parameter file's posterior (a :class:`PosteriorHorizon`).
 
     ``seed`` defaults to the scenario's own; ``threads`` to all cores and does
     not change the result. ``progress(done, total)`` is called about every
     0.1 s from a helper thread."""
     core, p = _core(scenario), _params(params)
     if until is None:
+        if posterior:
+            raise RequestError("posterior=True draws parameters for the years after a scenario: give until=")
         return Forecast(_casus.forecast(core, p, runs, seed, threads, progress))
+    if posterior:
+        return PosteriorHorizon(
+            _casus.horizon_posterior(core, p, _date(until), runs, draws, seed, threads, progress)
+        )
     return Horizon(_casus.horizon(core, p, _date(until), runs, seed, threads, progress))
 
 

@@ -38,7 +38,9 @@ class Params:
     def to_dict(self) -> dict[str, float]:
         """``{name: value}`` in declaration order."""
     def replace(self, **values: float) -> Params:
-        """A copy with these parameters set."""
+        """A copy with these parameters set (without the file's posterior)."""
+    def has_posterior(self) -> bool:
+        """Whether the parameters carry the file's ``[posterior]``."""
     def __eq__(self, other: object) -> bool: ...
 
 class RunResult:
@@ -53,6 +55,10 @@ class ForecastResult:
 
 class HorizonResult:
     def to_json(self) -> str: ...
+
+class PosteriorHorizonResult:
+    def to_json(self) -> str: ...
+    def summary_json(self) -> str: ...
 
 class BacktestResult:
     def to_json(self) -> str: ...
@@ -88,6 +94,16 @@ def horizon(
     threads: int | None = None,
     progress: _Progress = None,
 ) -> HorizonResult: ...
+def horizon_posterior(
+    scenario: ValidScenario,
+    params: Params,
+    until: str,
+    runs: int,
+    draws: int,
+    seed: int | None = None,
+    threads: int | None = None,
+    progress: _Progress = None,
+) -> PosteriorHorizonResult: ...
 def backtest(params: Params, cases: str | None = None, hold_out: str | None = None) -> BacktestResult: ...
 def calibrate(
     prior: Params,

@@ -357,6 +357,63 @@ class Horizon(_Result):
         return f"<casus.Horizon {self.scenario!r} until {self._doc['until']}: {self.runs} runs>"
 
 
+class _Summary:
+    """The pooled forecast inside a posterior run, as a Horizon's inner."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def to_json(self) -> str:
+        return self._text
+
+
+class PosteriorHorizon(_Result):
+    """``casus forecast --until DATE --posterior``: the years after the
+    scenario with parameters drawn from their posterior, block by block."""
+
+    @property
+    def draws(self) -> int:
+        return self._doc["draws"]
+
+    @property
+    def horizon(self) -> Horizon:
+        """The pooled forecast over every draw (a :class:`Horizon`)."""
+        return Horizon(_Summary(self._inner.summary_json()))
+
+    @property
+    def spread(self) -> pd.DataFrame:
+        """``year, quantity, member, p, mean_ci_low, mean_ci_high,
+        parameter_sd, ci_low, ci_high``: each headline probability, the 95%
+        interval of its estimate, its sd across the posterior's parameters and
+        its 95% interval across them (quantities: ``dissolved``,
+        ``deployment_so_far``, ``frozen_or_gone``, ``left``; ``member`` is
+        empty for the alliance's)."""
+        rows = []
+        for y in self._doc["years"]:
+            items = [("dissolved", "", y["dissolved"]), ("deployment_so_far", "", y["deployment_so_far"])]
+            for q in ("frozen_or_gone", "left"):
+                items += [(q, m, x) for m, x in y[q].items()]
+            for q, m, x in items:
+                rows.append(
+                    {
+                        "year": y["year"],
+                        "quantity": q,
+                        "member": m,
+                        "p": x["p"],
+                        "mean_ci_low": x["mean_ci95"][0],
+                        "mean_ci_high": x["mean_ci95"][1],
+                        "parameter_sd": x["parameter_sd"],
+                        "ci_low": x["ci95"][0],
+                        "ci_high": x["ci95"][1],
+                    }
+                )
+        cols = ["year", "quantity", "member", "p", "mean_ci_low", "mean_ci_high", "parameter_sd", "ci_low", "ci_high"]
+        return _frame(rows, cols)
+
+    def __repr__(self) -> str:
+        return f"<casus.PosteriorHorizon {self._doc['summary']['scenario']!r}: {self.draws} draws>"
+
+
 def _score_rows(doc: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
     scored = [("model", doc["scores"]), *sorted(doc["baselines"].items())]
     return [{**extra, "predictor": k, **v} for k, v in scored]
