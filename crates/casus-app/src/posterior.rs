@@ -1,6 +1,7 @@
-//! Forecasts under parameter uncertainty (`--posterior`): the replications
-//! split into blocks, each run under parameters drawn from the posterior
-//! stored with the parameter file.
+//! Forecasts under parameter uncertainty (`--posterior`), of a scenario's
+//! own events and of the years after it: the replications split into
+//! blocks, each run under parameters drawn from the posterior stored with the
+//! parameter file.
 //!
 //! Why blocks: a block of replications shares one plan, so a draw costs one
 //! re-parametrisation instead of one per replication, and the spread of the
@@ -8,10 +9,14 @@
 //! the uncertainty the parameters add (the law of total variance). The
 //! merged tallies are the posterior predictive forecast.
 
-use crate::forecast::{HorizonRequest, HorizonSummary, Shard, bounded_runs, check_until};
+use crate::forecast::{
+    ForecastRequest, ForecastSummary, HorizonRequest, HorizonSummary, Shard, bounded_runs,
+    check_until,
+};
 use crate::progress::watch;
 use crate::{Error, Progress};
-use casus_model::forecast::{Cache, Plan};
+use casus_model::dynamics::Outcome;
+use casus_model::forecast::{Cache, Plan, Tally, tally_range};
 use casus_model::horizon::{YearTally, empty_years, tally_years};
 use casus_model::posterior::Posterior;
 use casus_model::scenario::World;
@@ -119,11 +124,58 @@ pub struct PosteriorHorizon {
     pub years: Vec<YearSpread>,
 }
 
+/// Run `runs` replications of `plan` in `draws` blocks, block k under the
+/// parameters of posterior draw k, with the replications (and streams) of
+/// shard k of `draws`: only the parameters differ from the plain forecast.
+/// `tally` runs one block's replications on its re-parametrised plan. The one
+/// rule for every forecast with `--posterior`; deterministic for any thread
+/// count (blocks run in parallel and are collected in order).
+#[allow(clippy::too_many_arguments)]
+fn blocks<T: Send>(
+    plan: &Plan,
+    posterior: &Posterior,
+    seed: u64,
+    runs: u64,
+    draws: u64,
+    threads: crate::Threads,
+    progress: &dyn Progress,
+    tally: impl Fn(&Plan, std::ops::Range<u64>, &mut Cache) -> T + Sync,
+) -> Result<Vec<T>, Error> {
+    use rayon::prelude::*;
+    if draws == 0 || draws > runs {
+        return Err(Error::Request(format!(
+            "draws {draws} must be between 1 and the runs ({runs})\n  help: each parameter draw runs a block of at least one replication; give fewer draws or more runs"
+        )));
+    }
+    let pool = threads.pool()?;
+    Ok(watch(runs, progress, |done| {
+        pool.install(|| {
+            (0..draws)
+                .into_par_iter()
+                .map(|k| {
+                    let range = Shard { k: k + 1, n: draws }.range(runs);
+                    let plan_k = plan.reparametrised(&posterior.draw(&plan.params, seed, k));
+                    let len = range.end - range.start;
+                    let t = tally(&plan_k, range, &mut Cache::new());
+                    done.fetch_add(len, Ordering::Relaxed);
+                    t
+                })
+                .collect()
+        })
+    }))
+}
+
+/// The parameters a posterior draws, with their posterior sd.
+fn drawn(posterior: &Posterior) -> Vec<(String, f64)> {
+    posterior
+        .names()
+        .iter()
+        .map(|n| (n.clone(), posterior.sd(n).unwrap_or(0.0)))
+        .collect()
+}
+
 /// The years after a scenario with `draws` parameter vectors from
-/// `posterior`, replications split among them as a forecast's shards are
-/// (draw k runs the replications of shard k of `draws`, with their streams),
-/// so only the parameters differ from the plain forecast. Deterministic for
-/// any thread count: blocks run in parallel and are collected in order.
+/// `posterior` (see [`blocks`]).
 pub fn horizon_posterior(
     world: &World,
     req: &HorizonRequest,
@@ -131,38 +183,25 @@ pub fn horizon_posterior(
     draws: u64,
     progress: &dyn Progress,
 ) -> Result<PosteriorHorizon, Error> {
-    use rayon::prelude::*;
     let sc = &req.scenario;
     let seed = req.seed.unwrap_or(sc.seed);
     let runs = bounded_runs(req.runs)?;
     check_until(req)?;
-    if draws == 0 || draws > runs {
-        return Err(Error::Request(format!(
-            "draws {draws} must be between 1 and the runs ({runs})\n  help: each parameter draw runs a block of at least one replication; give fewer draws or more runs"
-        )));
-    }
     let plan = Plan::new(world, sc, &req.params)?;
-    let pool = req.threads.pool()?;
-    let blocks: Vec<Vec<YearTally>> = watch(runs, progress, |done| {
-        pool.install(|| {
-            (0..draws)
-                .into_par_iter()
-                .map(|k| {
-                    let range = Shard { k: k + 1, n: draws }.range(runs);
-                    let p = posterior.draw(&req.params, seed, k);
-                    let plan_k = plan.reparametrised(&p);
-                    let mut acc = empty_years(&plan_k, req.until);
-                    let mut cache = Cache::new();
-                    let len = range.end - range.start;
-                    tally_years(
-                        &plan_k, &req.rates, req.until, seed, range, &mut cache, &mut acc,
-                    );
-                    done.fetch_add(len, Ordering::Relaxed);
-                    acc
-                })
-                .collect()
-        })
-    });
+    let blocks: Vec<Vec<YearTally>> = blocks(
+        &plan,
+        posterior,
+        seed,
+        runs,
+        draws,
+        req.threads,
+        progress,
+        |plan_k, range, cache| {
+            let mut acc = empty_years(plan_k, req.until);
+            tally_years(plan_k, &req.rates, req.until, seed, range, cache, &mut acc);
+            acc
+        },
+    )?;
     let mut merged = empty_years(&plan, req.until);
     for b in &blocks {
         for (m, y) in merged.iter_mut().zip(b) {
@@ -193,12 +232,105 @@ pub fn horizon_posterior(
     Ok(PosteriorHorizon {
         summary: HorizonSummary::from_tallies(sc, &merged, req.until, runs, seed),
         draws,
-        drawn: posterior
-            .names()
-            .iter()
-            .map(|n| (n.clone(), posterior.sd(n).unwrap_or(0.0)))
-            .collect(),
+        drawn: drawn(posterior),
         years,
+    })
+}
+
+/// One event of a scenario under parameter uncertainty: its headline
+/// probabilities, each with its spread across the posterior.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventSpread {
+    pub id: String,
+    /// P(the member concerned asks the alliance), where the model decides it.
+    pub request: Option<Spread>,
+    /// P(each rung | an answer was decided), in the order of
+    /// [`Outcome::ALL`]; empty where no answer was decided.
+    pub outcomes: Vec<(Outcome, Spread)>,
+    /// P(every member signs the summit's declaration), at a summit.
+    pub all_sign: Option<Spread>,
+    /// P(the host calls the exercise off), at an exercise.
+    pub host_cancels: Option<Spread>,
+}
+
+/// A forecast of a scenario's own events with parameter uncertainty.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PosteriorForecast {
+    /// The posterior predictive forecast: every block's tallies merged.
+    pub summary: ForecastSummary,
+    pub draws: u64,
+    /// The parameters drawn and their posterior sd.
+    pub drawn: Vec<(String, f64)>,
+    /// The events the summary reports, in its order.
+    pub events: Vec<EventSpread>,
+}
+
+/// A scenario's events with `draws` parameter vectors from `posterior` (see
+/// [`blocks`]): the same replications as `forecast` with the same seed, in
+/// blocks that each run under one draw.
+pub fn forecast_posterior(
+    world: &World,
+    req: &ForecastRequest,
+    posterior: &Posterior,
+    draws: u64,
+    progress: &dyn Progress,
+) -> Result<PosteriorForecast, Error> {
+    let sc = &req.scenario;
+    let seed = req.seed.unwrap_or(sc.seed);
+    let runs = bounded_runs(req.runs)?;
+    let plan = Plan::new(world, sc, &req.params)?;
+    let blocks: Vec<Vec<Tally>> = blocks(
+        &plan,
+        posterior,
+        seed,
+        runs,
+        draws,
+        req.threads,
+        progress,
+        |plan_k, range, cache| tally_range(plan_k, seed, range.start, range.end, cache),
+    )?;
+    let mut merged = vec![Tally::default(); sc.events.len()];
+    for b in &blocks {
+        for (m, t) in merged.iter_mut().zip(b) {
+            m.merge(t);
+        }
+    }
+    let summary = ForecastSummary::from_tallies(sc, &merged, runs, seed);
+    let events = summary
+        .events
+        .iter()
+        .map(|ev| {
+            let i = sc
+                .events
+                .iter()
+                .position(|e| e.id == ev.id)
+                .expect("a summary's event is the scenario's");
+            let pick = |f: &dyn Fn(&Tally) -> (u64, u64)| -> Spread {
+                let pairs: Vec<(u64, u64)> = blocks.iter().map(|b| f(&b[i])).collect();
+                Spread::of(&pairs)
+            };
+            let t = &merged[i];
+            EventSpread {
+                id: ev.id.clone(),
+                request: (t.ask_decided > 0).then(|| pick(&|b| (b.asked, b.ask_decided))),
+                outcomes: if t.decided > 0 {
+                    Outcome::ALL
+                        .iter()
+                        .map(|r| (*r, pick(&|b| (b.outcomes[r.rung()], b.decided))))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                all_sign: (t.summits > 0).then(|| pick(&|b| (b.all_signed, b.summits))),
+                host_cancels: (t.exercises > 0).then(|| pick(&|b| (b.cancelled, b.exercises))),
+            }
+        })
+        .collect();
+    Ok(PosteriorForecast {
+        summary,
+        draws,
+        drawn: drawn(posterior),
+        events,
     })
 }
 

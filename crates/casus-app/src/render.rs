@@ -377,6 +377,11 @@ pub fn posterior_horizon_json(s: &crate::posterior::PosteriorHorizon) -> String 
     document(&serde_json::to_value(s).expect("a summary serialises"))
 }
 
+/// A scenario's events with parameter uncertainty (`casus forecast --posterior --json`).
+pub fn posterior_forecast_json(s: &crate::posterior::PosteriorForecast) -> String {
+    document(&serde_json::to_value(s).expect("a summary serialises"))
+}
+
 /// The parameters' posterior (`casus posterior --json`).
 pub fn posterior_json(s: &crate::history::PosteriorSummary) -> String {
     document(&serde_json::to_value(s).expect("a summary serialises"))

@@ -167,7 +167,8 @@ struct ForecastArgs {
     /// unsharded result exactly. A failed shard is rerun alone.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
-    /// With --until: include the parameters' uncertainty. The runs are split
+    /// Include the parameters' uncertainty (of the scenario's events, or with
+    /// --until of the years after it). The runs are split
     /// into --draws blocks, each under parameters drawn from the parameter
     /// file's [posterior] (written by `casus posterior`); intervals then hold
     /// both the parameters' and the Monte Carlo uncertainty.
@@ -519,11 +520,6 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
     let file = load_param_file(a.params.as_ref())?;
     let params = file.params();
     let posterior = if a.posterior {
-        if a.until.is_none() {
-            anyhow::bail!(
-                "--posterior draws parameters for the years after a scenario: add --until DATE\n  help: a forecast of the scenario's own events at one parameter vector is what `casus forecast` without --posterior prints"
-            );
-        }
         if a.shard.is_some() {
             anyhow::bail!(
                 "--posterior and --shard cannot be combined yet\n  help: drop --shard (the draws already run in parallel)"
@@ -624,6 +620,20 @@ fn forecast(a: ForecastArgs, world: &World) -> Result<()> {
         let p = casus_app::forecast::shard(world, &req, shard, &line);
         line.finish();
         return emit(&render::partial_json(&p.map_err(app)?), a.output.as_ref());
+    }
+    if let Some(post) = &posterior {
+        let s = casus_app::posterior::forecast_posterior(world, &req, post, a.draws, &line);
+        line.finish();
+        let s = s.map_err(app)?;
+        a.export.write(&tables::forecast(&s.summary))?;
+        let text = if a.json {
+            render::posterior_forecast_json(&s)
+        } else {
+            let mut t = report::forecast_text(&s.summary);
+            t.push_str(&report::posterior_forecast_text(&s));
+            t
+        };
+        return emit(&text, a.output.as_ref());
     }
     let s = casus_app::forecast::forecast(world, &req, &line);
     line.finish();

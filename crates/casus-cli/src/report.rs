@@ -668,13 +668,10 @@ fn of(series: &std::collections::BTreeMap<String, f64>, m: &str) -> f64 {
     series.get(m).copied().unwrap_or(0.0)
 }
 
-/// The long-horizon table: per year, P(each member frozen or gone), P(left),
-/// P(dissolved), P(a deployment so far), and the engaged allies' median and 90% band.
 /// The parameters' share of a long-horizon forecast's uncertainty: per year,
 /// each headline probability with its Monte Carlo interval and its interval
 /// with the parameters drawn from the posterior.
 pub fn posterior_text(s: &casus_app::posterior::PosteriorHorizon) -> String {
-    use casus_app::posterior::Spread;
     let mut out = String::new();
     let per = s.summary.runs / s.draws;
     let _ = writeln!(
@@ -687,17 +684,7 @@ pub fn posterior_text(s: &casus_app::posterior::PosteriorHorizon) -> String {
         out,
         "P by the year's end: estimate [95% interval of the estimate] [95% across the parameters' posterior] (parameter sd)"
     );
-    let pct = |x: &Spread| {
-        format!(
-            "{:.1}% [{:.1}, {:.1}] [{:.1}, {:.1}] (±{:.1})",
-            100.0 * x.p,
-            100.0 * x.mean_ci95.0,
-            100.0 * x.mean_ci95.1,
-            100.0 * x.ci95.0,
-            100.0 * x.ci95.1,
-            100.0 * x.parameter_sd
-        )
-    };
+    let pct = spread_pct;
     for y in &s.years {
         let _ = writeln!(out, "{}:", y.year);
         let _ = writeln!(out, "  dissolved            {}", pct(&y.dissolved));
@@ -709,6 +696,56 @@ pub fn posterior_text(s: &casus_app::posterior::PosteriorHorizon) -> String {
     out
 }
 
+/// One probability under parameter uncertainty: estimate [95% interval of
+/// the estimate] [95% across the parameters' posterior] (parameter sd).
+fn spread_pct(x: &casus_app::posterior::Spread) -> String {
+    format!(
+        "{:.1}% [{:.1}, {:.1}] [{:.1}, {:.1}] (±{:.1})",
+        100.0 * x.p,
+        100.0 * x.mean_ci95.0,
+        100.0 * x.mean_ci95.1,
+        100.0 * x.ci95.0,
+        100.0 * x.ci95.1,
+        100.0 * x.parameter_sd
+    )
+}
+
+/// The parameters' share of a forecast's uncertainty: per event, the
+/// request's and each rung's probability with its Monte Carlo interval and
+/// its interval with the parameters drawn from the posterior.
+pub fn posterior_forecast_text(s: &casus_app::posterior::PosteriorForecast) -> String {
+    let mut out = String::new();
+    let per = s.summary.runs / s.draws;
+    let _ = writeln!(
+        out,
+        "\nwith the parameters' uncertainty: {} draws from the posterior of the parameter file ({} parameters), about {per} replications each; the tables above pool them all",
+        s.draws,
+        s.drawn.len()
+    );
+    let _ = writeln!(
+        out,
+        "P: estimate [95% interval of the estimate] [95% across the parameters' posterior] (parameter sd)"
+    );
+    for e in &s.events {
+        let _ = writeln!(out, "{}:", e.id);
+        if let Some(r) = &e.request {
+            let _ = writeln!(out, "  asks the alliance      {}", spread_pct(r));
+        }
+        for (o, x) in &e.outcomes {
+            let _ = writeln!(out, "  {:<22} {}", o.name(), spread_pct(x));
+        }
+        if let Some(x) = &e.all_sign {
+            let _ = writeln!(out, "  all sign               {}", spread_pct(x));
+        }
+        if let Some(x) = &e.host_cancels {
+            let _ = writeln!(out, "  host calls it off      {}", spread_pct(x));
+        }
+    }
+    out
+}
+
+/// The long-horizon table: per year, P(each member frozen or gone), P(left),
+/// P(dissolved), P(a deployment so far), and the engaged allies' median and 90% band.
 pub fn horizon_text(s: &HorizonSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", s.scenario, s.title);

@@ -1,7 +1,8 @@
 //! Parameter uncertainty: `casus posterior` writes the Laplace posterior into
-//! a parameter file, and `casus forecast … --until DATE --posterior` runs
-//! blocks of replications under parameters drawn from it, so its intervals
-//! carry the parameters' uncertainty beside the Monte Carlo error.
+//! a parameter file, and `casus forecast … --posterior` (of a scenario's
+//! events, or with `--until DATE` of the years after it) runs blocks of
+//! replications under parameters drawn from it, so its intervals carry the
+//! parameters' uncertainty beside the Monte Carlo error.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -65,6 +66,53 @@ fn the_parameters_widen_the_interval_of_a_deployment_beyond_the_error_of_its_est
         .as_f64()
         .unwrap();
     assert_eq!(p, pooled);
+}
+
+#[test]
+fn a_crisis_forecast_with_the_posterior_gives_each_rung_its_spread_and_pools_the_same_replications()
+{
+    let args = [
+        "forecast",
+        "armenia-2022",
+        "--runs",
+        "4000",
+        "--draws",
+        "40",
+        "--posterior",
+        "--json",
+    ];
+    let one = ok(&[&args[..], &["--threads", "1"]].concat());
+    assert_eq!(one, ok(&[&args[..], &["--threads", "2"]].concat()));
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["draws"], 40);
+    let ev = &v["events"][0];
+    let summary = &v["summary"]["events"][0];
+    assert_eq!(ev["id"], summary["id"]);
+    let rungs = ev["outcomes"].as_array().unwrap();
+    assert_eq!(rungs.len(), 4);
+    let mut total = 0.0;
+    for (k, r) in rungs.iter().enumerate() {
+        let s = &r[1];
+        // The pooled estimate is the plain summary's share of that rung.
+        assert_eq!(s["p"], summary["answer"]["outcomes"][k][1]["p"]);
+        total += s["p"].as_f64().unwrap();
+    }
+    assert!((total - 1.0).abs() < 1e-9);
+    // Armenia's answer turns on fitted parameters: the posterior spreads the
+    // commonest rung's probability well beyond its Monte Carlo error.
+    let widest = rungs
+        .iter()
+        .map(|r| &r[1])
+        .max_by(|a, b| {
+            a["p"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["p"].as_f64().unwrap())
+        })
+        .unwrap();
+    let width = |k: &str| widest[k][1].as_f64().unwrap() - widest[k][0].as_f64().unwrap();
+    assert!(widest["parameter_sd"].as_f64().unwrap() > 0.02, "{widest}");
+    assert!(width("ci95") > width("mean_ci95"), "{widest}");
 }
 
 fn last_year(years: &serde_json::Value) -> &serde_json::Value {

@@ -417,6 +417,22 @@ impl PosteriorHorizonResult {
     }
 }
 
+/// `casus forecast --posterior --json` (the scenario's own events).
+#[pyclass(frozen, module = "casus._casus")]
+struct PosteriorForecastResult(casus_app::posterior::PosteriorForecast);
+
+#[pymethods]
+impl PosteriorForecastResult {
+    /// The bytes of `casus forecast --posterior --json`.
+    fn to_json(&self) -> String {
+        render::posterior_forecast_json(&self.0)
+    }
+    /// The pooled forecast over every draw, as a plain forecast's result.
+    fn summary(&self) -> ForecastResult {
+        ForecastResult(self.0.summary.clone())
+    }
+}
+
 /// `casus backtest --json`.
 #[pyclass(frozen, module = "casus._casus")]
 struct BacktestResult(BacktestSummary);
@@ -619,11 +635,7 @@ fn horizon_posterior(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PosteriorHorizonResult> {
     let w = world()?;
-    let post = params.1.as_ref().ok_or_else(|| {
-        request_error(
-            "these parameters carry no posterior\n  help: load a parameter file with a [posterior] table (the bundled one has it; `casus posterior` writes one); `replace` drops it",
-        )
-    })?;
+    let post = posterior_of(params)?;
     let req = HorizonRequest {
         scenario: scenario.0.clone(),
         params: params.0.clone(),
@@ -639,6 +651,46 @@ fn horizon_posterior(
     cb.finish()?;
     s.map(PosteriorHorizonResult)
         .map_err(|e| app_error(e, "ScenarioError"))
+}
+
+/// The scenario's events with parameters drawn from the posterior the
+/// parameters carry (`casus forecast --posterior`).
+#[pyfunction]
+#[pyo3(signature = (scenario, params, runs, draws, seed = None, threads = None, progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn forecast_posterior(
+    py: Python<'_>,
+    scenario: &ValidScenario,
+    params: &Params,
+    runs: u64,
+    draws: u64,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PosteriorForecastResult> {
+    let w = world()?;
+    let post = posterior_of(params)?;
+    let req = ForecastRequest {
+        scenario: scenario.0.clone(),
+        params: params.0.clone(),
+        runs: self::runs(runs)?,
+        seed,
+        threads: self::threads(threads)?,
+    };
+    let cb = Callback::new(progress);
+    let s = py.detach(|| casus_app::posterior::forecast_posterior(w, &req, post, draws, &cb));
+    cb.finish()?;
+    s.map(PosteriorForecastResult)
+        .map_err(|e| app_error(e, "ScenarioError"))
+}
+
+/// The posterior `params` carry, or the error that says where to get one.
+fn posterior_of(params: &Params) -> PyResult<&casus_model::posterior::Posterior> {
+    params.1.as_ref().ok_or_else(|| {
+        request_error(
+            "these parameters carry no posterior\n  help: load a parameter file with a [posterior] table (the bundled one has it; `casus posterior` writes one); `replace` drops it",
+        )
+    })
 }
 
 /// The cases of a directory (NAME.toml + NAME.observed.toml), or the bundled
@@ -958,6 +1010,7 @@ fn _casus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ForecastResult>()?;
     m.add_class::<HorizonResult>()?;
     m.add_class::<PosteriorHorizonResult>()?;
+    m.add_class::<PosteriorForecastResult>()?;
     m.add_class::<BacktestResult>()?;
     m.add_class::<CalibrationResult>()?;
     m.add_class::<Design>()?;
@@ -977,6 +1030,7 @@ fn _casus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
     m.add_function(wrap_pyfunction!(horizon, m)?)?;
     m.add_function(wrap_pyfunction!(horizon_posterior, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast_posterior, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(to_toml, m)?)?;

@@ -54,6 +54,21 @@ def test_a_forecast_with_the_posterior_is_the_cli_bytes_and_its_spread_a_table(c
     assert d.parameter_sd > 0 and d.ci_high - d.ci_low > d.mean_ci_high - d.mean_ci_low
 
 
+def test_a_crisis_forecast_with_the_posterior_is_the_cli_bytes_and_pools_into_a_forecast(casus_cli):
+    post = casus.forecast("armenia-2022", runs=2000, seed=4, posterior=True, draws=20)
+    assert post.to_json().encode() == casus_cli(
+        "forecast", "armenia-2022", "--runs", "2000", "--seed", "4",
+        "--posterior", "--draws", "20", "--json",
+    ).stdout
+    assert post.draws == 20 and post.forecast.runs == 2000
+    s = post.spread
+    rungs = s[s.event == "art4-request"].set_index("quantity")
+    pooled = post.forecast.outcomes.set_index("outcome")
+    for o in casus.OUTCOMES:
+        assert rungs.loc[o, "p"] == pooled.loc[o, "probability"]
+    assert rungs.loc[list(casus.OUTCOMES), "parameter_sd"].max() > 0
+
+
 def test_replaced_parameters_carry_no_posterior():
     p = casus.Params.bundled()
     assert p.has_posterior()

@@ -91,6 +91,8 @@ impl Default for Limits {
 pub struct AppState {
     world: World,
     params: Params,
+    /// The bundled parameter file's posterior, which `posterior=true` draws from.
+    posterior: Option<casus_model::posterior::Posterior>,
     rates: BaseRates,
     limits: Limits,
     threads: Threads,
@@ -102,8 +104,10 @@ pub struct AppState {
 impl AppState {
     /// A server's state on `world` with the bundled parameters and base rates.
     pub fn new(world: World, limits: Limits, threads: Threads) -> Result<AppState, LoadError> {
+        let file = casus_data::params::bundled_params()?;
         Ok(AppState {
-            params: casus_data::params::bundled_params()?.params(),
+            params: file.params(),
+            posterior: file.posterior(),
             rates: casus_data::params::bundled_base_rates()?,
             permits: Arc::new(Semaphore::new(limits.max_jobs.max(1))),
             world,
@@ -194,6 +198,10 @@ struct Options {
     seed: Option<u64>,
     until: Option<String>,
     horizon_runs: Option<u64>,
+    /// Draw the parameters from their posterior (`casus forecast --posterior`).
+    posterior: Option<bool>,
+    /// With `posterior`: how many parameter vectors (default 200).
+    draws: Option<u64>,
     /// The name the scenario's problems are located in (default `request.toml`).
     file: Option<String>,
 }
@@ -215,6 +223,8 @@ struct Parsed {
     horizon_runs: NonZeroU64,
     seed: Option<u64>,
     until: Option<Date>,
+    /// `Some(draws)` with `posterior`.
+    posterior: Option<u64>,
 }
 
 const BODY: &str = "request body";
@@ -276,7 +286,7 @@ fn scenario_and_options(
                 e.line().max(1),
                 e.column().max(1),
                 e.to_string(),
-                r#"send {"scenario": NAME_OR_TOML, "runs": N, "seed": N, "until": "YYYY-MM-DD", "horizon_runs": N, "file": NAME}; only "scenario" is required"#,
+                r#"send {"scenario": NAME_OR_TOML, "runs": N, "seed": N, "until": "YYYY-MM-DD", "horizon_runs": N, "posterior": true, "draws": N, "file": NAME}; only "scenario" is required"#,
             )
         })?;
         let file = b.options.file.clone();
@@ -324,10 +334,22 @@ fn query_options(q: &str) -> Result<Options, ApiError> {
             "seed" => o.seed = Some(number(k)?),
             "horizon_runs" => o.horizon_runs = Some(number(k)?),
             "until" => o.until = Some(v),
+            "draws" => o.draws = Some(number(k)?),
+            "posterior" => {
+                o.posterior = Some(match v.as_str() {
+                    "true" | "1" | "" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(ApiError::bad(format!(
+                            "query parameter `posterior={v}` is not true or false\n  help: e.g. `?posterior=true&draws=200`"
+                        )));
+                    }
+                })
+            }
             "file" => o.file = Some(v),
             _ => {
                 return Err(ApiError::bad(format!(
-                    "unknown query parameter `{k}`\n  help: the options are runs, seed, until, horizon_runs and file"
+                    "unknown query parameter `{k}`\n  help: the options are runs, seed, until, horizon_runs, posterior, draws and file"
                 )));
             }
         }
@@ -401,7 +423,17 @@ impl AppState {
                 })
             })
             .transpose()?;
+        let posterior = match (o.posterior.unwrap_or(false), o.draws) {
+            (true, d) => Some(d.unwrap_or(casus_app::posterior::DEFAULT_DRAWS)),
+            (false, None) => None,
+            (false, Some(_)) => {
+                return Err(ApiError::bad(
+                    "draws is the number of parameter vectors of a forecast with the posterior\n  help: add posterior=true, or drop draws",
+                ));
+            }
+        };
         Ok(Parsed {
+            posterior,
             warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
             scenario: loaded.value,
             runs,
@@ -546,6 +578,15 @@ async fn forecast(
     let state = st.clone();
     let work = compute(permit, move || -> Result<String, casus_app::Error> {
         let st = state;
+        let posterior = match (p.posterior, &st.posterior) {
+            (None, _) => None,
+            (Some(d), Some(post)) => Some((d, post)),
+            (Some(_), None) => {
+                return Err(casus_app::Error::Request(
+                    "this server's parameters carry no posterior\n  help: drop posterior".into(),
+                ));
+            }
+        };
         match p.until {
             Some(until) => {
                 let req = HorizonRequest {
@@ -557,8 +598,18 @@ async fn forecast(
                     seed: p.seed,
                     threads: st.threads,
                 };
-                casus_app::forecast::horizon(&st.world, &req, &casus_app::Silent)
-                    .map(|s| render::horizon_json(&s))
+                match posterior {
+                    Some((d, post)) => casus_app::posterior::horizon_posterior(
+                        &st.world,
+                        &req,
+                        post,
+                        d,
+                        &casus_app::Silent,
+                    )
+                    .map(|s| render::posterior_horizon_json(&s)),
+                    None => casus_app::forecast::horizon(&st.world, &req, &casus_app::Silent)
+                        .map(|s| render::horizon_json(&s)),
+                }
             }
             None => {
                 let req = ForecastRequest {
@@ -568,8 +619,18 @@ async fn forecast(
                     seed: p.seed,
                     threads: st.threads,
                 };
-                casus_app::forecast::forecast(&st.world, &req, &casus_app::Silent)
-                    .map(|s| render::forecast_json(&s))
+                match posterior {
+                    Some((d, post)) => casus_app::posterior::forecast_posterior(
+                        &st.world,
+                        &req,
+                        post,
+                        d,
+                        &casus_app::Silent,
+                    )
+                    .map(|s| render::posterior_forecast_json(&s)),
+                    None => casus_app::forecast::forecast(&st.world, &req, &casus_app::Silent)
+                        .map(|s| render::forecast_json(&s)),
+                }
             }
         }
     });

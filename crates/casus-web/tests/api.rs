@@ -148,6 +148,44 @@ fn a_forecast_answers_the_bytes_the_cli_prints() {
 }
 
 #[test]
+fn a_forecast_with_the_posterior_answers_the_bytes_of_the_use_case_the_cli_runs() {
+    let addr = server(Limits::default());
+    let r = post_json(
+        addr,
+        "/api/forecast",
+        r#"{"scenario": "armenia-2022", "runs": 2000, "seed": 4, "posterior": true, "draws": 20}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // What `casus forecast armenia-2022 --runs 2000 --seed 4 --posterior --draws 20 --json` prints.
+    let world = casus_data::bundled_world().unwrap();
+    let file = casus_data::params::bundled_params().unwrap();
+    let req = casus_app::forecast::ForecastRequest {
+        scenario: casus_data::bundled_scenario("armenia-2022", &world)
+            .unwrap()
+            .unwrap(),
+        params: file.params(),
+        runs: std::num::NonZeroU64::new(2000).unwrap(),
+        seed: Some(4),
+        threads: Threads::new(1).unwrap(),
+    };
+    let post = file.posterior().unwrap();
+    let s = casus_app::posterior::forecast_posterior(&world, &req, &post, 20, &casus_app::Silent)
+        .unwrap();
+    assert_eq!(r.text(), casus_app::render::posterior_forecast_json(&s));
+    // The same in the query string; `draws` without `posterior` is refused.
+    let (_, toml) = casus_data::bundled_scenario_text("armenia-2022").unwrap();
+    let q = post_toml(
+        addr,
+        "/api/forecast?runs=2000&seed=4&posterior=true&draws=20",
+        toml,
+    );
+    assert_eq!(q.text(), r.text());
+    let bad = post_toml(addr, "/api/forecast?draws=20", toml);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("add posterior=true"), "{}", bad.text());
+}
+
+#[test]
 fn the_bundled_scenarios_are_listed_with_their_titles_and_text() {
     let addr = server(Limits::default());
     let r = get(addr, "/api/scenarios");

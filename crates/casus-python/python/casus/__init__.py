@@ -38,6 +38,7 @@ from ._results import (
     Explanation,
     Forecast,
     Horizon,
+    PosteriorForecast,
     PosteriorHorizon,
     Run,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "Explanation",
     "Forecast",
     "Horizon",
+    "PosteriorForecast",
     "PosteriorHorizon",
     "InputError",
     "Params",
@@ -221,7 +223,22 @@ def forecast(
     params: ParamsLike = ...,
     until: None = ...,
     progress: ProgressFn | None = ...,
+    posterior: Literal[False] = ...,
+    draws: int = ...,
 ) -> Forecast: ...
+@overload
+def forecast(
+    scenario: ScenarioLike,
+    *,
+    runs: int = ...,
+    seed: int | None = ...,
+    threads: int | None = ...,
+    params: ParamsLike = ...,
+    until: None = ...,
+    progress: ProgressFn | None = ...,
+    posterior: Literal[True],
+    draws: int = ...,
+) -> PosteriorForecast: ...
 @overload
 def forecast(
     scenario: ScenarioLike,
@@ -259,11 +276,12 @@ def forecast(
     progress: ProgressFn | None = None,
     posterior: bool = False,
     draws: int = 200,
-) -> Forecast | Horizon | PosteriorHorizon:
+) -> Forecast | Horizon | PosteriorForecast | PosteriorHorizon:
     """``casus forecast``: Monte Carlo over the timeline (a :class:`Forecast`),
-    or with ``until`` the years after it (a :class:`Horizon`); with
-    ``posterior=True`` as well, ``draws`` blocks of the runs under parameters
-    drawn from the parameter file's posterior (a :class:`PosteriorHorizon`).
+    or with ``until`` the years after it (a :class:`Horizon`). With
+    ``posterior=True``, ``draws`` blocks of the runs under parameters drawn
+    from the parameter file's posterior (a :class:`PosteriorForecast`, or with
+    ``until`` a :class:`PosteriorHorizon`).
 
     ``seed`` defaults to the scenario's own; ``threads`` to all cores and does
     not change the result. ``progress(done, total)`` is called about every
@@ -271,7 +289,9 @@ def forecast(
     core, p = _core(scenario), _params(params)
     if until is None:
         if posterior:
-            raise RequestError("posterior=True draws parameters for the years after a scenario: give until=")
+            return PosteriorForecast(
+                _casus.forecast_posterior(core, p, runs, draws, seed, threads, progress)
+            )
         return Forecast(_casus.forecast(core, p, runs, seed, threads, progress))
     if posterior:
         return PosteriorHorizon(

@@ -60,6 +60,10 @@ class PosteriorHorizonResult:
     def to_json(self) -> str: ...
     def summary_json(self) -> str: ...
 
+class PosteriorForecastResult:
+    def to_json(self) -> str: ...
+    def summary(self) -> ForecastResult: ...
+
 class BacktestResult:
     def to_json(self) -> str: ...
 
@@ -104,6 +108,15 @@ def horizon_posterior(
     threads: int | None = None,
     progress: _Progress = None,
 ) -> PosteriorHorizonResult: ...
+def forecast_posterior(
+    scenario: ValidScenario,
+    params: Params,
+    runs: int,
+    draws: int,
+    seed: int | None = None,
+    threads: int | None = None,
+    progress: _Progress = None,
+) -> PosteriorForecastResult: ...
 def backtest(params: Params, cases: str | None = None, hold_out: str | None = None) -> BacktestResult: ...
 def calibrate(
     prior: Params,

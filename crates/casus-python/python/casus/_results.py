@@ -414,6 +414,53 @@ class PosteriorHorizon(_Result):
         return f"<casus.PosteriorHorizon {self._doc['summary']['scenario']!r}: {self.draws} draws>"
 
 
+class PosteriorForecast(_Result):
+    """``casus forecast --posterior``: the scenario's events with parameters
+    drawn from their posterior, block by block."""
+
+    @property
+    def draws(self) -> int:
+        return self._doc["draws"]
+
+    @property
+    def forecast(self) -> Forecast:
+        """The pooled forecast over every draw (a :class:`Forecast`)."""
+        return Forecast(self._inner.summary())
+
+    @property
+    def spread(self) -> pd.DataFrame:
+        """``event, quantity, p, mean_ci_low, mean_ci_high, parameter_sd,
+        ci_low, ci_high``: each headline probability of each event, the 95%
+        interval of its estimate, its sd across the posterior's parameters and
+        its 95% interval across them (quantities: ``request``, the rungs
+        ``none`` … ``deployment`` given an answer, ``all_sign``,
+        ``host_cancels``)."""
+        rows = []
+        for e in self._doc["events"]:
+            items = [(o, x) for o, x in e["outcomes"]]
+            for q in ("request", "all_sign", "host_cancels"):
+                if e.get(q) is not None:
+                    items.append((q, e[q]))
+            for q, x in items:
+                rows.append(
+                    {
+                        "event": e["id"],
+                        "quantity": q,
+                        "p": x["p"],
+                        "mean_ci_low": x["mean_ci95"][0],
+                        "mean_ci_high": x["mean_ci95"][1],
+                        "parameter_sd": x["parameter_sd"],
+                        "ci_low": x["ci95"][0],
+                        "ci_high": x["ci95"][1],
+                    }
+                )
+        cols = ["event", "quantity", "p", "mean_ci_low", "mean_ci_high", "parameter_sd", "ci_low", "ci_high"]
+        return _frame(rows, cols)
+
+    def __repr__(self) -> str:
+        return f"<casus.PosteriorForecast {self._doc['summary']['scenario']!r}: {self.draws} draws>"
+
+
 def _score_rows(doc: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
     scored = [("model", doc["scores"]), *sorted(doc["baselines"].items())]
     return [{**extra, "predictor": k, **v} for k, v in scored]
