@@ -55,7 +55,56 @@ pub struct TrustChange {
     pub of: &'static str,
     pub event: String,
     pub delta: f64,
-    pub because: String,
+    pub because: Cause,
+}
+
+/// The cause of a trust change, kept as its numbers and worded only when
+/// shown (JSON: the sentence): a forecast's replications record every change
+/// and print almost none, so formatting them there cost a quarter of its time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cause {
+    /// Asked for `asked`, was owed it with strength `owed`, and got it.
+    Given { asked: Outcome, owed: f64 },
+    /// Asked for `asked`, was owed it, got `got` (a lower rung).
+    Short {
+        asked: Outcome,
+        owed: f64,
+        got: Outcome,
+    },
+    /// The leading power, with `weight` of the alliance, answers for
+    /// `shortfall` rungs owed and not given.
+    Leader { weight: f64, shortfall: f64 },
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Cause::Given { asked, owed } => {
+                write!(
+                    f,
+                    "asked for {} and got it (obligation {owed:.2})",
+                    asked.name()
+                )
+            }
+            Cause::Short { asked, owed, got } => write!(
+                f,
+                "asked for {} and was owed it (obligation {owed:.2}), got {}",
+                asked.name(),
+                got.name()
+            ),
+            Cause::Leader { weight, shortfall } => write!(
+                f,
+                "the leading power, with {:.0}% of the alliance's weight, answers for {shortfall:.0} rung(s) owed and not given",
+                100.0 * weight
+            ),
+        }
+    }
+}
+
+impl Serialize for Cause {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// A member's participation.
@@ -98,6 +147,11 @@ pub struct Memory {
     pub outside_ties: BTreeMap<StateCode, u32>,
     /// When the alliance dissolved, if it did.
     pub dissolved: Option<Date>,
+    /// Keep no `log`: a forecast's replications tally outcomes and never read
+    /// the causes, and recording them cost a tenth of their time. Decisions do
+    /// not read the log, so an untraced run takes the same course.
+    #[serde(skip)]
+    pub untraced: bool,
 }
 
 impl Memory {
@@ -216,10 +270,7 @@ impl Memory {
             return;
         }
         if shortfall == 0.0 {
-            let because = format!(
-                "asked for {} and got it (obligation {owed:.2})",
-                asked.name()
-            );
+            let because = Cause::Given { asked, owed };
             self.shift_trust(
                 "alliance",
                 requester,
@@ -231,12 +282,13 @@ impl Memory {
             return;
         }
         let weighted = shortfall * owed;
-        *self.grievance.entry(requester.to_string()).or_insert(0.0) += weighted;
-        let because = format!(
-            "asked for {} and was owed it (obligation {owed:.2}), got {}",
-            asked.name(),
-            got.name()
-        );
+        match self.grievance.get_mut(requester) {
+            Some(g) => *g += weighted,
+            None => {
+                self.grievance.insert(requester.to_string(), weighted);
+            }
+        }
+        let because = Cause::Short { asked, owed, got };
         self.shift_trust(
             "alliance",
             requester,
@@ -258,10 +310,7 @@ impl Memory {
         weight: f64,
         p: &Params,
     ) {
-        let because = format!(
-            "the leading power, with {:.0}% of the alliance's weight, answers for {shortfall:.0} rung(s) owed and not given",
-            100.0 * weight
-        );
+        let because = Cause::Leader { weight, shortfall };
         self.shift_trust(
             "leader",
             requester,
@@ -280,7 +329,7 @@ impl Memory {
         state: &str,
         event: &str,
         delta: f64,
-        because: String,
+        because: Cause,
         p: &Params,
     ) {
         let map = if of == "leader" {
@@ -293,7 +342,15 @@ impl Memory {
         if after == before {
             return;
         }
-        map.insert(state.to_string(), after);
+        match map.get_mut(state) {
+            Some(v) => *v = after,
+            None => {
+                map.insert(state.to_string(), after);
+            }
+        }
+        if self.untraced {
+            return;
+        }
         self.log.push(TrustChange {
             state: state.to_string(),
             of,

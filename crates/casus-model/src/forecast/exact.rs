@@ -135,7 +135,7 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
                             branches.push((p * spoke, Outcome::Statement, None));
                         }
                         Sequel::Sitting(h) => {
-                            let dist = hear(plan, &rule, &d, &h);
+                            let dist = hear(plan, rule, &d, &h);
                             let update = h.answers.map(|a| (a.asked, a.owed(&crisis.requester)));
                             for o in Outcome::ALL {
                                 branches.push((p * dist[o.rung()], o, update));

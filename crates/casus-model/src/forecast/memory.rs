@@ -28,6 +28,7 @@ pub(super) fn memory_key(m: &Memory) -> Vec<u64> {
         // Read by explanations and the horizon's bookkeeping, not by decisions.
         log: _,
         dissolved: _,
+        untraced: _,
     } = m;
     let entries = trust.len()
         + leader_trust.len()
@@ -98,29 +99,7 @@ pub(super) fn answered(
         && leader != requester
     {
         let shortfall = asked.rung().saturating_sub(got.rung()) as f64;
-        let share = leader_weight(plan, leader);
+        let share = plan.leader_weight;
         memory.leader_answered(requester, event, shortfall, owed, share, &plan.params);
-    }
-}
-
-/// The leading power's share of the alliance's military spending (its weight).
-fn leader_weight(plan: &Plan, leader: &str) -> f64 {
-    let alliance = plan.alliance();
-    let Some(first) = plan.scenario.events.first().map(|e| e.date) else {
-        return 0.0;
-    };
-    let year = first.year;
-    let spend = |s: &str| {
-        plan.world
-            .states
-            .get(s)
-            .and_then(|st| st.defence_spending_usd.value_at(year))
-            .unwrap_or(0.0)
-    };
-    let total: f64 = alliance.members_on(first).iter().map(|m| spend(m)).sum();
-    if total > 0.0 {
-        spend(leader) / total
-    } else {
-        0.0
     }
 }

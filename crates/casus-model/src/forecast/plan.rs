@@ -131,6 +131,13 @@ pub struct Plan {
     /// the requester faced before it asked. The request is itself an observation
     /// of the requester's choice, which `exact` scores against the ask decision.
     prior_asks: BTreeMap<usize, Step>,
+    /// The leading power's share of the members' military spending in the
+    /// year of the first event (0 without a leading power or spending data):
+    /// its weight when it answers for the alliance. Read by every answered
+    /// request, so computed once.
+    pub(super) leader_weight: f64,
+    /// The deciding organ's rule, read at every sitting.
+    council_rule: crate::alliance::DecisionRule,
 }
 
 /// The decision step of a crisis that no formal request in the scenario answers:
@@ -374,12 +381,21 @@ impl Plan {
             };
             steps.push((ev_idx, step));
         }
+        let council_rule = alliance
+            .organ(&alliance.deciding_organ)
+            .map(|o| o.rule.clone())
+            .unwrap_or(crate::alliance::DecisionRule::Consensus {
+                limited_format: false,
+            });
+        let leader_weight = leader_weight(&world, alliance, scenario);
         Ok(Plan {
-            world,
             scenario: scenario.clone(),
             params: params.clone(),
             steps,
             prior_asks,
+            leader_weight,
+            council_rule,
+            world,
         })
     }
 
@@ -394,6 +410,8 @@ impl Plan {
             params: params.clone(),
             steps: self.steps.clone(),
             prior_asks: self.prior_asks.clone(),
+            leader_weight: self.leader_weight,
+            council_rule: self.council_rule.clone(),
         }
     }
 
@@ -468,13 +486,31 @@ impl Plan {
 
     /// The deciding organ's rule (consensus without a limited format if the
     /// alliance names no organ).
-    pub(super) fn council_rule(&self) -> crate::alliance::DecisionRule {
-        let alliance = self.alliance();
-        alliance
-            .organ(&alliance.deciding_organ)
-            .map(|o| o.rule.clone())
-            .unwrap_or(crate::alliance::DecisionRule::Consensus {
-                limited_format: false,
-            })
+    pub(super) fn council_rule(&self) -> &crate::alliance::DecisionRule {
+        &self.council_rule
+    }
+}
+
+/// The leading power's share of the alliance's military spending in the year
+/// of the scenario's first event (its weight).
+fn leader_weight(world: &World, alliance: &crate::alliance::Alliance, scenario: &Scenario) -> f64 {
+    let (Some(leader), Some(first)) = (
+        alliance.leading_power.as_deref(),
+        scenario.events.first().map(|e| e.date),
+    ) else {
+        return 0.0;
+    };
+    let spend = |s: &str| {
+        world
+            .states
+            .get(s)
+            .and_then(|st| st.defence_spending_usd.value_at(first.year))
+            .unwrap_or(0.0)
+    };
+    let total: f64 = alliance.members_on(first).iter().map(|m| spend(m)).sum();
+    if total > 0.0 {
+        spend(leader) / total
+    } else {
+        0.0
     }
 }

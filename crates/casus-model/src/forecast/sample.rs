@@ -100,9 +100,14 @@ pub fn replicate_with_memory(
     cache: &mut Cache,
 ) -> (Vec<Option<Draw>>, Memory) {
     let mut draws: Vec<Option<Draw>> = vec![None; plan.scenario.events.len()];
-    let memory = walk_course(plan, rng, chooser, cache, |ev, _, draw| {
-        draws[ev] = Some(draw)
-    });
+    let memory = walk_course(
+        plan,
+        Memory::default(),
+        rng,
+        chooser,
+        cache,
+        |ev, _, draw| draws[ev] = Some(draw),
+    );
     (draws, memory)
 }
 
@@ -117,17 +122,17 @@ pub(crate) fn modal(probs: &[f64]) -> usize {
     best
 }
 
-/// Walk the timeline once: deterministic steps change memory, decision steps are
-/// decided (their decisions cached per memory) and played; `visit` sees each
-/// decision event's decisions and draw. Returns the final memory.
-fn walk_course(
+/// Walk the timeline once from `memory`: deterministic steps change memory,
+/// decision steps are decided (their decisions cached per memory) and played;
+/// `visit` sees each decision event's decisions and draw. Returns the final memory.
+pub(super) fn walk_course(
     plan: &Plan,
+    mut memory: Memory,
     rng: &mut Pcg64,
     chooser: Chooser,
     cache: &mut Cache,
     mut visit: impl FnMut(usize, &std::sync::Arc<Decisions>, Draw),
 ) -> Memory {
-    let mut memory = Memory::default();
     let mut choose = |probs: &[f64], rng: &mut Pcg64| -> usize {
         match chooser {
             Chooser::Draw => pick(probs, uniform(rng)),
@@ -265,7 +270,7 @@ fn hear(
         .map(|(m, s, t)| (m.as_str(), *s, *t))
         .collect();
     council::decide(
-        &plan.council_rule(),
+        plan.council_rule(),
         h.det,
         h.view,
         &refs,
@@ -282,6 +287,7 @@ pub fn modal_course(plan: &Plan) -> Vec<(usize, Decisions, Draw)> {
     let mut out = Vec::new();
     walk_course(
         plan,
+        Memory::default(),
         &mut stream(0, 0),
         Chooser::Modal,
         &mut Cache::new(),

@@ -4,8 +4,8 @@
 
 use super::memory::Cache;
 use super::plan::Plan;
-use super::sample::{Chooser, Draw, replicate, stream};
-use crate::dynamics::Outcome;
+use super::sample::{Chooser, Draw, stream, walk_course};
+use crate::dynamics::{Memory, Outcome};
 use crate::state::StateCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,22 +36,60 @@ pub struct Tally {
     pub deploy_days: u64,
 }
 
-impl Tally {
+/// One event's counts over a chunk of replications, members by slot: a
+/// replication's stances come in the same order as the last one's, so finding
+/// a member's counters is one comparison, not a search of a map by name (that
+/// search was a sixth of a forecast's time). [`Counter::tally`] turns the
+/// slots into a [`Tally`].
+#[derive(Default)]
+struct Counter {
+    scalars: Tally,
+    members: Vec<StateCode>,
+    stances: Vec<Option<[u64; 4]>>,
+    troops: Vec<Option<u64>>,
+    signed: Vec<Option<u64>>,
+    participated: Vec<Option<u64>>,
+    next: usize,
+}
+
+impl Counter {
+    /// The slot of member `m`: the one after the last found if it is `m`,
+    /// else wherever `m` is, else a new one.
+    fn slot(&mut self, m: &str) -> usize {
+        let n = self.members.len();
+        let i = if self.next < n && self.members[self.next] == m {
+            self.next
+        } else if let Some(i) = self.members.iter().position(|c| c == m) {
+            i
+        } else {
+            self.members.push(m.to_string());
+            self.stances.push(None);
+            self.troops.push(None);
+            self.signed.push(None);
+            self.participated.push(None);
+            n
+        };
+        self.next = i + 1;
+        i
+    }
+
     fn add_draw(&mut self, d: &Draw) {
+        let t = &mut self.scalars;
         if let Some(o) = d.outcome {
-            self.outcomes[o.rung()] += 1;
-            self.decided += 1;
+            t.outcomes[o.rung()] += 1;
+            t.decided += 1;
         }
         if let Some(days) = d.council.as_ref().and_then(|c| c.days_to_deploy) {
-            self.deploy_days += u64::from(days);
+            t.deploy_days += u64::from(days);
         }
         if let Some(a) = d.asked {
-            self.ask_decided += 1;
-            self.asked += u64::from(a);
+            t.ask_decided += 1;
+            t.asked += u64::from(a);
         }
         for (m, s, _) in &d.stances {
-            self.stances.entry(m.clone()).or_insert([0; 4])[*s as usize] += 1;
-            self.troops.entry(m.clone()).or_insert(0);
+            let i = self.slot(m);
+            self.stances[i].get_or_insert([0; 4])[*s as usize] += 1;
+            self.troops[i].get_or_insert(0);
         }
         // Troops count where they are sent: a pledge of forces in a run that
         // does not deploy sends no one.
@@ -61,27 +99,52 @@ impl Tally {
             .filter(|c| c.outcome == Outcome::Deployment)
         {
             for (m, t) in &c.contributors {
-                *self.troops.entry(m.clone()).or_insert(0) += t.round() as u64;
+                let i = self.slot(m);
+                *self.troops[i].get_or_insert(0) += t.round() as u64;
             }
         }
         if !d.signed.is_empty() {
-            self.summits += 1;
+            self.scalars.summits += 1;
             let mut all = true;
             for (m, s) in &d.signed {
-                *self.signed.entry(m.clone()).or_insert(0) += u64::from(*s);
+                let i = self.slot(m);
+                *self.signed[i].get_or_insert(0) += u64::from(*s);
                 all &= *s;
             }
-            self.all_signed += u64::from(all);
+            self.scalars.all_signed += u64::from(all);
         }
         if let Some(c) = d.cancelled {
-            self.exercises += 1;
-            self.cancelled += u64::from(c);
+            self.scalars.exercises += 1;
+            self.scalars.cancelled += u64::from(c);
             for (m, t) in &d.participated {
-                *self.participated.entry(m.clone()).or_insert(0) += u64::from(*t);
+                let i = self.slot(m);
+                *self.participated[i].get_or_insert(0) += u64::from(*t);
             }
         }
     }
 
+    /// The counts as a [`Tally`], members by code.
+    fn tally(self) -> Tally {
+        let mut t = self.scalars;
+        for (i, m) in self.members.into_iter().enumerate() {
+            if let Some(c) = self.stances[i] {
+                t.stances.insert(m.clone(), c);
+            }
+            if let Some(c) = self.troops[i] {
+                t.troops.insert(m.clone(), c);
+            }
+            if let Some(c) = self.signed[i] {
+                t.signed.insert(m.clone(), c);
+            }
+            if let Some(c) = self.participated[i] {
+                t.participated.insert(m, c);
+            }
+        }
+        t
+    }
+}
+
+impl Tally {
     /// Add `o`'s counts (the tally of other replications) to these.
     pub fn merge(&mut self, o: &Tally) {
         for k in 0..4 {
@@ -118,17 +181,22 @@ pub const CHUNK: u64 = 4096;
 
 /// Tally replications `[start, end)` sequentially.
 pub fn tally_range(plan: &Plan, seed: u64, start: u64, end: u64, cache: &mut Cache) -> Vec<Tally> {
-    let mut tallies = vec![Tally::default(); plan.scenario.events.len()];
+    let mut counters: Vec<Counter> = std::iter::repeat_with(Counter::default)
+        .take(plan.scenario.events.len())
+        .collect();
     for rep in start..end {
         let mut rng = stream(seed, rep);
-        let draws = replicate(plan, &mut rng, Chooser::Draw, cache);
-        for (t, d) in tallies.iter_mut().zip(&draws) {
-            if let Some(d) = d {
-                t.add_draw(d);
-            }
-        }
+        // Each draw is counted as it is made, on a memory that keeps no log:
+        // the same course as `replicate`, without its allocations.
+        let memory = Memory {
+            untraced: true,
+            ..Memory::default()
+        };
+        walk_course(plan, memory, &mut rng, Chooser::Draw, cache, |ev, _, d| {
+            counters[ev].add_draw(&d)
+        });
     }
-    tallies
+    counters.into_iter().map(Counter::tally).collect()
 }
 
 /// Wilson score interval for a proportion (95%).
