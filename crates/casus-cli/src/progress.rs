@@ -57,10 +57,28 @@ pub fn long_run_warning(unit: &str, done: u64, total: u64, elapsed: Duration) ->
     } else {
         format!("{:.1} h", left / 3600.0)
     };
+    // A rate below one unit a second (fits of a calibration) is given per minute.
+    let rate = if rate >= 1.0 {
+        format!("{rate:.0}/s")
+    } else {
+        format!("{:.1}/min", rate * 60.0)
+    };
     Some(format!(
-        "warning: {total} {unit} at the {:.0}/s measured so far take about {human} more\n  help: fewer runs cost less precision than they save time (10^5 runs give every probability within ±0.3 points, 95%); `--shard K/N` splits the work across machines and `casus merge` joins it, byte for byte",
-        rate
+        "warning: {total} {unit} at the {rate} measured so far take about {human} more\n  help: {}",
+        what_helps(unit)
     ))
+}
+
+/// What makes the work shorter, for the kind of work the unit counts.
+fn what_helps(unit: &str) -> &'static str {
+    match unit {
+        "fits" => {
+            "`--evals N` caps each fit's evaluations; `--no-loo` skips the held-out refits; an interrupted run continues with `--resume` (the finished fits are checkpointed)"
+        }
+        _ => {
+            "fewer runs cost less precision than they save time (10^5 runs give every probability within ±0.3 points, 95%); `--shard K/N` splits the work across machines and `casus merge` joins it, byte for byte"
+        }
+    }
 }
 
 impl Bar {
@@ -172,6 +190,16 @@ mod tests {
         let w = long_run_warning("replications", 1_000, 100_000_000, Duration::from_secs(2))
             .expect("a warning");
         assert!(w.contains("55.6 h"), "{w}");
+    }
+
+    #[test]
+    fn a_slow_calibration_is_warned_about_per_minute_with_what_shortens_it() {
+        // One fit in 80 s: nine more take about 12 minutes.
+        let w = long_run_warning("fits", 1, 10, Duration::from_secs(80)).expect("a warning");
+        assert!(w.contains("0.8/min"), "{w}");
+        assert!(w.contains("about 12 min"), "{w}");
+        assert!(w.contains("--evals") && w.contains("--resume"), "{w}");
+        assert!(!w.contains("--shard"), "{w}");
     }
 
     #[test]

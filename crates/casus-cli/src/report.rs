@@ -608,6 +608,13 @@ pub fn explain_text(s: &ExplainSummary) -> String {
                 pct(s.p).trim()
             );
         }
+        if let Some(f) = &d.following {
+            let _ = writeln!(
+                out,
+                "    the others follow {}'s stance: their p is the mixture over its stances (their terms and U at its expected position)",
+                d.members[f.leader].state
+            );
+        }
         for m in &d.members {
             member_block(&mut out, m);
         }

@@ -286,6 +286,8 @@ pub const FITTED: &[&str] = &[
     "forces_constant",
     "support_constant",
     "objection_cost",
+    "objection_resolve",
+    "follow_leader",
     "ask_help",
     "ask_prestige",
     "ask_constant",

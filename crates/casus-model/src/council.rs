@@ -6,7 +6,7 @@
 //! reaches the council.
 
 use crate::alliance::DecisionRule;
-use crate::decision::{Crisis, Stance};
+use crate::decision::{Crisis, Following, Stance};
 use crate::dynamics::Outcome;
 use crate::event::Ask;
 use crate::state::StateCode;
@@ -336,8 +336,64 @@ pub struct Member {
 /// A dynamic programme over counts ([`tabled_distribution`]), for any number of
 /// members, conditioned on the agenda setters' stances ([`agenda_cap`]). Used
 /// by the exact likelihood in calibration.
+///
+/// Where the others follow the leading power (`following`: their stances given
+/// each of its stances), the distribution is the mixture over the leader's
+/// stances of the council's distribution under the stances given it.
 #[allow(clippy::too_many_arguments)]
 pub fn outcome_distribution(
+    rule: &DecisionRule,
+    det: &Determination,
+    crisis: &Crisis,
+    members: &[Member],
+    required_force: f64,
+    quorum: f64,
+    chair: Option<usize>,
+    leader: Option<usize>,
+    following: Option<&Following>,
+) -> [f64; 4] {
+    let Some(f) = following.filter(|f| Some(f.leader) == leader) else {
+        return set_agenda(
+            rule,
+            det,
+            crisis,
+            members,
+            required_force,
+            quorum,
+            chair,
+            leader,
+        );
+    };
+    let mut dist = [0.0; 4];
+    let mut given = members.to_vec();
+    for (k, row) in f.given.iter().enumerate() {
+        let w = members[f.leader].p[k];
+        if w <= 0.0 {
+            continue;
+        }
+        for (m, p) in given.iter_mut().zip(row) {
+            m.p = *p;
+        }
+        let d = set_agenda(
+            rule,
+            det,
+            crisis,
+            &given,
+            required_force,
+            quorum,
+            chair,
+            leader,
+        );
+        for (x, q) in dist.iter_mut().zip(d) {
+            *x += w * q;
+        }
+    }
+    dist
+}
+
+/// The distribution conditioned on the agenda setters' stances ([`agenda_cap`]).
+#[allow(clippy::too_many_arguments)]
+fn set_agenda(
     rule: &DecisionRule,
     det: &Determination,
     crisis: &Crisis,
@@ -445,6 +501,9 @@ fn tabled_distribution(
     // permitted) they are not counted at all. That is exact, and it keeps the
     // counts to objectors × takers.
     let troops_matter = ladder.asked >= Outcome::Deployment && ladder.permitted;
+    if !troops_matter {
+        return counted_distribution(&ladder, members);
+    }
     // The most the members after the i-th could still add: a total that cannot
     // reach the requirement even so is `HOPELESS`, one state whatever its value
     // (exact too: no rung tells two such totals apart).
@@ -521,6 +580,52 @@ fn tabled_distribution(
     }
     for (c, q) in &states {
         dist[ladder.rung(c).0.rung()] += q;
+    }
+    dist
+}
+
+/// [`tabled_distribution`] where the troops do not matter: the counts are
+/// only (objectors as the rule counts them, takers), a dense table of at most
+/// 3 × (members + 1) cells for consensus, filled member by member in a fixed
+/// order, with no sorting.
+fn counted_distribution(ladder: &Ladder, members: &[Member]) -> [f64; 4] {
+    let n = members.len();
+    let cap = ladder.counted_objectors(n);
+    let width = n + 1;
+    let mut table = vec![0.0; (cap + 1) * width];
+    let mut next = vec![0.0; (cap + 1) * width];
+    table[0] = 1.0;
+    for (i, m) in members.iter().enumerate() {
+        next.iter_mut().for_each(|x| *x = 0.0);
+        let [forces, support, abstain, object] = m.p;
+        let take = forces + support;
+        for o in 0..=cap {
+            let o2 = ladder.counted_objectors(o + 1);
+            for t in 0..=i.min(n) {
+                let q = table[o * width + t];
+                if q == 0.0 {
+                    continue;
+                }
+                next[o * width + t + 1] += q * take;
+                next[o * width + t] += q * abstain;
+                next[o2 * width + t] += q * object;
+            }
+        }
+        std::mem::swap(&mut table, &mut next);
+    }
+    let mut dist = [0.0; 4];
+    for o in 0..=cap {
+        for t in 0..width {
+            let q = table[o * width + t];
+            if q > 0.0 {
+                let c = Count {
+                    objectors: o,
+                    takers: t,
+                    troops: 0.0,
+                };
+                dist[ladder.rung(&c).0.rung()] += q;
+            }
+        }
     }
     dist
 }
@@ -757,6 +862,7 @@ mod tests {
                 0.5,
                 chair,
                 None,
+                None,
             );
             let mut brute = [0.0; 4];
             for a in 0..4 {
@@ -888,6 +994,7 @@ mod tests {
                                 0.5,
                                 chair,
                                 None,
+                                None,
                             );
                             let brute = brute_force(rule, &members, required, 0.5, chair);
                             for k in 0..4 {
@@ -917,6 +1024,7 @@ mod tests {
             &members,
             2000.0,
             0.5,
+            None,
             None,
             None,
         );
@@ -971,6 +1079,7 @@ mod tests {
             &members,
             required,
             0.5,
+            None,
             None,
             None,
         );

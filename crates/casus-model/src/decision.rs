@@ -251,6 +251,39 @@ impl MemberDecision {
     }
 }
 
+/// A member's stance probabilities from its utilities (forces, support,
+/// abstain, object): a nested logit in which the member first chooses between
+/// acting (forces or support) and staying out, then — among staying out —
+/// between abstaining and a formal objection with precision `e^resolve`.
+/// A formal objection is a deliberate, public act: with a sharp second choice
+/// only members whose utility of objecting exceeds abstaining's object, and a
+/// consensus of many is not broken by each member's chance objection (with
+/// one logit over the four, P(no objection) falls as the product of every
+/// member's share). At `resolve` = 0 this is the plain logit, bit for bit.
+pub fn stance_probabilities(utilities: &[Option<f64>; 4], resolve: f64) -> [f64; 4] {
+    let (Some(abstain), Some(object)) = (utilities[2], utilities[3]) else {
+        let p = logit(utilities);
+        return [p[0], p[1], p[2], p[3]];
+    };
+    if resolve == 0.0 {
+        let p = logit(utilities);
+        return [p[0], p[1], p[2], p[3]];
+    }
+    let lambda = resolve.exp();
+    // The inclusive value of staying out, computed from its larger utility.
+    let top = abstain.max(object);
+    let stay_out =
+        top + (((abstain - top) * lambda).exp() + ((object - top) * lambda).exp()).ln() / lambda;
+    let upper = logit(&[utilities[0], utilities[1], Some(stay_out)]);
+    let p_object = 1.0 / (1.0 + ((abstain - object) * lambda).exp());
+    [
+        upper[0],
+        upper[1],
+        upper[2] * (1.0 - p_object),
+        upper[2] * p_object,
+    ]
+}
+
 /// Softmax over the feasible options.
 pub fn logit(utilities: &[Option<f64>]) -> Vec<f64> {
     let max = utilities
@@ -579,6 +612,14 @@ pub fn obligation_strength(det: &Determination, requester: &str) -> f64 {
     }
 }
 
+/// How strongly the leading power's position pulls `member`: the leader's
+/// share of the alliance's spending (its power to press) times the member's
+/// dependence on it. The `leader_wish` term is the leader's position times this.
+fn leader_pull(f: &Facts, member: &str) -> f64 {
+    let patron = f.alliance.leading_power.as_deref().unwrap_or("");
+    f.spending_share(patron) * f.dependence(member, patron)
+}
+
 /// The terms of `member`'s decision on `crisis`. `leader_position` is the leading
 /// power's expected position (−1…1), `None` when `member` is the leader.
 pub fn terms(
@@ -600,13 +641,8 @@ pub fn terms(
         let s: f64 = if dispute { 1.0 } else { 0.0 } + if near { 0.5 } else { 0.0 };
         s.min(1.0)
     };
-    let leader = f.alliance.leading_power.as_deref();
     let leader_wish = match leader_position {
-        Some(pos) => {
-            let patron = leader.unwrap_or("");
-            let pressure = f.spending_share(patron);
-            pos * pressure * f.dependence(member, patron)
-        }
+        Some(pos) => pos * leader_pull(f, member),
         None => 0.0,
     };
     let regime_security = match crisis.unrest {
@@ -675,32 +711,37 @@ pub fn terms(
     }
 }
 
-/// Weighted contributions to the net benefit, named.
-fn contributions(t: &Terms, p: &Params) -> Vec<(String, f64)> {
-    vec![
-        ("obligation".into(), p.obligation * t.obligation),
-        ("leader_wish".into(), p.leader_wish * t.leader_wish),
-        ("shared_threat".into(), p.shared_threat * t.shared_threat),
-        (
-            "regime_security".into(),
-            p.regime_security * t.regime_security,
-        ),
-        ("trust".into(), p.trust * t.trust),
-        ("abandonment".into(), p.abandonment * t.abandonment),
-        ("stake".into(), p.stake * t.stake),
-        (
-            "western_exposure".into(),
-            -p.western_exposure * t.western_exposure,
-        ),
-        (
-            "adversary_ties".into(),
-            -p.adversary_ties * t.adversary_ties,
-        ),
-        ("legality".into(), -p.legality * t.legality),
-        ("self_target".into(), -p.self_target * t.self_target),
-        ("severity".into(), p.severity * t.severity),
-        ("need".into(), p.need * t.need),
+/// Weighted contributions to the net benefit, named: the one list of the
+/// benefit's terms ([`contributions`] for display, [`benefit`] for the sum).
+fn weighted(t: &Terms, p: &Params) -> [(&'static str, f64); 13] {
+    [
+        ("obligation", p.obligation * t.obligation),
+        ("leader_wish", p.leader_wish * t.leader_wish),
+        ("shared_threat", p.shared_threat * t.shared_threat),
+        ("regime_security", p.regime_security * t.regime_security),
+        ("trust", p.trust * t.trust),
+        ("abandonment", p.abandonment * t.abandonment),
+        ("stake", p.stake * t.stake),
+        ("western_exposure", -p.western_exposure * t.western_exposure),
+        ("adversary_ties", -p.adversary_ties * t.adversary_ties),
+        ("legality", -p.legality * t.legality),
+        ("self_target", -p.self_target * t.self_target),
+        ("severity", p.severity * t.severity),
+        ("need", p.need * t.need),
     ]
+}
+
+/// Weighted contributions to the net benefit, named, as `explain` shows them.
+fn contributions(t: &Terms, p: &Params) -> Vec<(String, f64)> {
+    weighted(t, p)
+        .iter()
+        .map(|(n, v)| (n.to_string(), *v))
+        .collect()
+}
+
+/// The net benefit: the contributions' sum, in their order.
+fn benefit(t: &Terms, p: &Params) -> f64 {
+    weighted(t, p).iter().map(|(_, v)| v).sum()
 }
 
 /// A member's decision on a request.
@@ -717,14 +758,8 @@ pub fn decide(
     let benefit: f64 = contributions.iter().map(|(_, v)| v).sum();
     let pool = f.pool(member, crisis.asks);
     let forces_feasible = matches!(crisis.asks, Ask::Forces | Ask::Peacekeepers) && pool >= 1.0;
-    let u_forces = benefit - p.cost * t.cost - p.entrapment * t.entrapment + p.forces_constant;
-    let utilities = [
-        forces_feasible.then_some(u_forces),
-        Some(p.support_share * benefit + p.support_constant),
-        Some(0.0),
-        Some(-benefit - p.objection_cost),
-    ];
-    let probs = logit(&utilities);
+    let utilities = utilities(p, &t, benefit, forces_feasible);
+    let probs = stance_probabilities(&utilities, p.objection_resolve);
     MemberDecision {
         state: member.to_string(),
         terms: t,
@@ -734,6 +769,90 @@ pub fn decide(
         probabilities: [probs[0], probs[1], probs[2], probs[3]],
         contribution: if forces_feasible { pool } else { 0.0 },
     }
+}
+
+/// The utility of each stance (forces, support, abstain, object) given the
+/// net benefit `benefit` of the action and the forces-only terms.
+fn utilities(p: &Params, t: &Terms, benefit: f64, forces_feasible: bool) -> [Option<f64>; 4] {
+    let u_forces = benefit - p.cost * t.cost - p.entrapment * t.entrapment + p.forces_constant;
+    [
+        forces_feasible.then_some(u_forces),
+        Some(p.support_share * benefit + p.support_constant),
+        Some(0.0),
+        Some(-benefit - p.objection_cost),
+    ]
+}
+
+/// The position each stance of the leading power stands for: forces 1,
+/// support ½, abstain 0, object −1 (its expected position is their mean).
+pub const POSITION: [f64; 4] = [1.0, 0.5, 0.0, -1.0];
+
+/// The other deciders' stance probabilities given each stance the leading
+/// power takes: `given[k][i]` is decider i's when the leader takes stance k
+/// (the leader's own row is k for certain). The leader drafts and speaks
+/// first; the others read the position it took, not only the one expected of
+/// it, so their stances move together with the leader's (`follow_leader`: 0
+/// reads the expected position, 1 the stance taken).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Following {
+    /// The leading power's index among the deciders.
+    pub leader: usize,
+    pub given: [Vec<[f64; 4]>; 4],
+}
+
+/// Every deciding member's decision ([`decide_all`]) and, where the leading
+/// power decides and `follow_leader` ≠ 0, the others' stances given each of
+/// its stances ([`Following`]). Each follower's probabilities in the returned
+/// decisions are then the mixture over the leader's stances (its utilities and
+/// terms stay those at the expected position, as `explain` shows them).
+pub fn decide_all_following(
+    f: &Facts,
+    det: &Determination,
+    crisis: &Crisis,
+) -> (Vec<MemberDecision>, Option<Following>) {
+    let mut out = decide_all(f, det, crisis);
+    let p = f.params;
+    let leader = f.alliance.leading_power.as_deref();
+    let Some(li) = leader.and_then(|l| out.iter().position(|d| d.state == l)) else {
+        return (out, None);
+    };
+    if p.follow_leader == 0.0 {
+        return (out, None);
+    }
+    // The leader decides first (`decide_all`), so sampling draws its stance
+    // before any follower's.
+    debug_assert_eq!(li, 0);
+    let p_leader = out[li].probabilities;
+    let expected = out[li].expected_position();
+    let mut given: [Vec<[f64; 4]>; 4] = Default::default();
+    for (k, row) in given.iter_mut().enumerate() {
+        let read = expected + p.follow_leader * (POSITION[k] - expected);
+        for (i, d) in out.iter().enumerate() {
+            if i == li {
+                let mut one = [0.0; 4];
+                one[k] = 1.0;
+                row.push(one);
+                continue;
+            }
+            let mut t = d.terms.clone();
+            t.leader_wish = read * leader_pull(f, &d.state);
+            let u = utilities(p, &t, benefit(&t, p), d.utilities[0].is_some());
+            row.push(stance_probabilities(&u, p.objection_resolve));
+        }
+    }
+    for (i, d) in out.iter_mut().enumerate() {
+        if i == li {
+            continue;
+        }
+        let mut mix = [0.0; 4];
+        for k in 0..4 {
+            for (x, q) in mix.iter_mut().zip(given[k][i]) {
+                *x += p_leader[k] * q;
+            }
+        }
+        d.probabilities = mix;
+    }
+    (out, Some(Following { leader: li, given }))
 }
 
 /// Every deciding member's decision: the leading power first (its expected
@@ -1002,5 +1121,45 @@ pub fn engagement(f: &Facts, member: &str) -> Engagement {
         ties,
         utility: u,
         p: 1.0 / (1.0 + (-u).exp()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{logit, stance_probabilities};
+
+    const U: [Option<f64>; 4] = [Some(1.2), Some(1.0), Some(0.0), Some(-0.7)];
+
+    #[test]
+    fn at_resolve_zero_the_stances_are_the_plain_logit() {
+        let plain = logit(&U);
+        assert_eq!(stance_probabilities(&U, 0.0).to_vec(), plain);
+    }
+
+    #[test]
+    fn a_member_without_a_reason_to_object_stops_objecting_as_the_choice_sharpens() {
+        let loose = stance_probabilities(&U, 0.0);
+        let sharp = stance_probabilities(&U, 2.0);
+        assert!(sharp[3] < loose[3] / 10.0, "{sharp:?} vs {loose:?}");
+        // It stays out as often (abstaining instead), and acts no less.
+        assert!(sharp[0] + sharp[1] >= loose[0] + loose[1] - 1e-12);
+        assert!((sharp.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_member_with_a_reason_objects_more_decisively_as_the_choice_sharpens() {
+        let against = [Some(-1.0), Some(-0.5), Some(0.0), Some(0.8)];
+        let loose = stance_probabilities(&against, 0.0);
+        let sharp = stance_probabilities(&against, 2.0);
+        assert!(sharp[3] > loose[3]);
+        assert!(sharp[3] / (sharp[2] + sharp[3]) > 0.99);
+    }
+
+    #[test]
+    fn without_forces_the_nested_choice_keeps_forces_impossible() {
+        let u = [None, Some(0.5), Some(0.0), Some(-0.2)];
+        let p = stance_probabilities(&u, 1.0);
+        assert_eq!(p[0], 0.0);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 }

@@ -89,6 +89,16 @@ params! {
     support_constant,
     /// Diplomatic cost of a formal objection (breaking consensus).
     objection_cost,
+    /// How decisively a member that stays out chooses between a formal
+    /// objection and abstaining (log of that choice's precision relative to
+    /// the choice to act; 0: one logit over the four stances). Larger values:
+    /// only a member with a reason (its utility of objecting above abstaining's)
+    /// objects, and noise alone no longer breaks a consensus of many.
+    objection_resolve,
+    /// How far the other members read the leading power's position from the
+    /// stance it takes rather than the one expected of it (0: expected; 1:
+    /// taken): the leader speaks first and its allies' stances move with it.
+    follow_leader,
     /// Weight of the expected help when a member decides whether to ask the alliance.
     ask_help,
     /// Prestige cost of asking, per unit of the asker's share of alliance military spending.

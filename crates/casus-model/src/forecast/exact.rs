@@ -196,5 +196,6 @@ fn hear(plan: &Plan, rule: &crate::alliance::DecisionRule, d: &Decisions, h: &He
         plan.params.quorum,
         chair_in(voters, d),
         leader_in(voters, d),
+        h.voters.following(d),
     )
 }

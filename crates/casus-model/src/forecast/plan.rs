@@ -123,14 +123,17 @@ pub struct Plan {
     /// The world with the scenario's overrides applied; shared, because a
     /// calibration re-plays one case under many parameter vectors.
     pub world: Arc<World>,
-    pub scenario: Scenario,
+    /// The scenario, its steps and prior asks are shared between a plan and
+    /// its reparametrised copies (calibration replays each plan under every
+    /// parameter vector it tries: no copy of the timeline per evaluation).
+    pub scenario: Arc<Scenario>,
     pub params: Params,
     /// Each step with the index of the event it comes from.
-    pub(super) steps: Vec<(usize, Step)>,
+    pub(super) steps: Arc<Vec<(usize, Step)>>,
     /// For each formal request in the scenario (by event index): the crisis step
     /// the requester faced before it asked. The request is itself an observation
     /// of the requester's choice, which `exact` scores against the ask decision.
-    prior_asks: BTreeMap<usize, Step>,
+    prior_asks: Arc<BTreeMap<usize, Step>>,
     /// The leading power's share of the members' military spending in the
     /// year of the first event (0 without a leading power or spending data):
     /// its weight when it answers for the alliance. Read by every answered
@@ -389,10 +392,10 @@ impl Plan {
             });
         let leader_weight = leader_weight(&world, alliance, scenario);
         Ok(Plan {
-            scenario: scenario.clone(),
+            scenario: Arc::new(scenario.clone()),
             params: params.clone(),
-            steps,
-            prior_asks,
+            steps: Arc::new(steps),
+            prior_asks: Arc::new(prior_asks),
             leader_weight,
             council_rule,
             world,
@@ -406,10 +409,10 @@ impl Plan {
     pub fn reparametrised(&self, params: &Params) -> Plan {
         Plan {
             world: Arc::clone(&self.world),
-            scenario: self.scenario.clone(),
+            scenario: Arc::clone(&self.scenario),
             params: params.clone(),
-            steps: self.steps.clone(),
-            prior_asks: self.prior_asks.clone(),
+            steps: Arc::clone(&self.steps),
+            prior_asks: Arc::clone(&self.prior_asks),
             leader_weight: self.leader_weight,
             council_rule: self.council_rule.clone(),
         }

@@ -12,7 +12,9 @@
 use super::plan::{Mode, Plan, Step};
 use crate::Date;
 use crate::council::asked_rung;
-use crate::decision::{self, AskDecision, Crisis, Engagement, MemberDecision, SecretariatCall};
+use crate::decision::{
+    self, AskDecision, Crisis, Engagement, Following, MemberDecision, SecretariatCall,
+};
 use crate::dynamics::{Memory, Outcome};
 use crate::event::Ask;
 use crate::state::StateCode;
@@ -28,8 +30,13 @@ pub struct Decisions {
     /// The bilateral partner the scenario has the member turn to (its choice is given).
     pub turned_to: Option<StateCode>,
     pub members: Vec<MemberDecision>,
+    /// The others' stances given each stance the leading power takes, where
+    /// they follow it (`follow_leader` ≠ 0): sampling draws the leader first,
+    /// the exact council sums over its stances.
+    pub following: Option<Following>,
     /// Members' stances if the member concerned asks only for consultations.
     pub members_consult: Vec<MemberDecision>,
+    pub following_consult: Option<Following>,
     pub signs: Vec<Engagement>,
     pub required_force: f64,
     /// The chair on the date: it tables (or not) what the council adopts.
@@ -49,6 +56,7 @@ impl Plan {
             Step::Decide { det, crisis, mode } => {
                 let (heard_det, heard) = heard(step).expect("a decision step is heard");
                 let mut members_consult = Vec::new();
+                let mut following_consult = None;
                 let mut secretariat = None;
                 let mut ask = None;
                 let mut turned_to = None;
@@ -63,7 +71,8 @@ impl Plan {
                     let member = self.alliance().is_participating(&crisis.requester, date);
                     ask = member.then(|| decision::decide_ask(&facts, ask_det, det, crisis));
                     if member && mediation.is_none() {
-                        members_consult = decision::decide_all(&facts, det, consult);
+                        (members_consult, following_consult) =
+                            decision::decide_all_following(&facts, det, consult);
                         // A call for a ceasefire or for restraint needs a state to
                         // call on (an attacker or a threatening state); a non-state
                         // group's attack can be condemned. Nothing on unrest.
@@ -74,12 +83,15 @@ impl Plan {
                         }
                     }
                 }
+                let (members, following) = decision::decide_all_following(&facts, heard_det, heard);
                 Decisions {
                     ask,
                     secretariat,
                     turned_to,
-                    members: decision::decide_all(&facts, heard_det, heard),
+                    members,
+                    following,
                     members_consult,
+                    following_consult,
                     signs: vec![],
                     required_force: facts.required_force(heard),
                     chair: self.alliance().chair_on(date).map(|c| c.state.clone()),
@@ -111,7 +123,9 @@ impl Decisions {
             secretariat: None,
             turned_to: None,
             members: vec![],
+            following: None,
             members_consult: vec![],
+            following_consult: None,
             signs: vec![],
             required_force: 0.0,
             chair: None,
@@ -157,6 +171,14 @@ impl Voters {
         match self {
             Voters::Members => &d.members,
             Voters::Consult => &d.members_consult,
+        }
+    }
+
+    /// How the voters' stances follow the leading power's, if they do.
+    pub(crate) fn following(self, d: &Decisions) -> Option<&Following> {
+        match self {
+            Voters::Members => d.following.as_ref(),
+            Voters::Consult => d.following_consult.as_ref(),
         }
     }
 

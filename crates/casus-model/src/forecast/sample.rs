@@ -236,18 +236,32 @@ pub(crate) fn play(
 }
 
 /// Each voter's stance drawn from its probabilities, with its troops if it
-/// chooses forces and the sitting counts them.
+/// chooses forces and the sitting counts them. Where the others follow the
+/// leading power, its stance is drawn first and theirs from the probabilities
+/// given it (the leader decides first among the voters, so the order of the
+/// draws is the voters' order either way).
 fn draw_stances(
     voters: Voters,
     d: &Decisions,
     rng: &mut Pcg64,
     choose: &mut impl FnMut(&[f64], &mut Pcg64) -> usize,
 ) -> Vec<(StateCode, Stance, f64)> {
+    let following = voters.following(d);
+    let mut leader_stance: Option<usize> = None;
     voters
         .of(d)
         .iter()
-        .map(|m| {
-            let s = Stance::ALL[choose(&m.probabilities, rng)];
+        .enumerate()
+        .map(|(i, m)| {
+            let probs: &[f64; 4] = match (following, leader_stance) {
+                (Some(f), Some(k)) if i != f.leader => &f.given[k][i],
+                _ => &m.probabilities,
+            };
+            let k = choose(probs, rng);
+            if following.is_some_and(|f| f.leader == i) {
+                leader_stance = Some(k);
+            }
+            let s = Stance::ALL[k];
             let troops = if s == Stance::Forces && voters.with_troops() {
                 m.contribution
             } else {

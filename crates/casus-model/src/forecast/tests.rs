@@ -208,6 +208,8 @@ fn params() -> Params {
                 "forces_constant" => 0.5,
                 "support_constant" => 0.8,
                 "objection_cost" => 3.0,
+                "objection_resolve" => 0.0,
+                "follow_leader" => 0.0,
                 "cost" => 0.0,
                 _ => 0.1,
             };
@@ -225,7 +227,7 @@ fn plan() -> Plan {
 fn every_protocol_lists_branches_that_sum_to_one() {
     let plan = plan();
     let mut seen = 0;
-    for (ev, step) in &plan.steps {
+    for (ev, step) in plan.steps.iter() {
         let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
         let Some(p) = protocol(step, &d) else {
             continue;
@@ -272,10 +274,56 @@ fn a_formal_request_is_heard_and_answered_whatever_the_asker_would_have_chosen()
 
 #[test]
 fn sampling_frequencies_match_the_exact_enumeration() {
-    let plan = plan();
-    let ex = exact(&plan);
+    check_sampling_against_exact(&plan());
+}
+
+/// The same with the members following the leading power's stance and a
+/// sharp choice between objecting and abstaining: sampling draws the leader
+/// first and the others given it, the exact council sums over its stances.
+#[test]
+fn sampling_matches_the_exact_enumeration_when_members_follow_the_leader() {
+    let p = params()
+        .with("follow_leader", 1.0)
+        .and_then(|p| p.with("objection_resolve", 1.0))
+        .and_then(|p| p.with("objection_cost", 0.3))
+        .unwrap();
+    // The smaller members have defence treaties with the leader: they depend on it.
+    let mut w = world();
+    for m in ["BBB", "CCC", "DDD"] {
+        w.relations.push(crate::state::Relation {
+            kind: crate::state::RelationKind::DefenceTreaty,
+            parties: ["AAA".into(), m.into()],
+            name: "treaty".into(),
+            from: date(2000, 1, 1),
+            until: None,
+            article: None,
+            source: "test".into(),
+            note: None,
+        });
+    }
+    let plan = Plan::new(&w, &scenario(), &p).unwrap();
+    let (ev, step) = plan.steps.iter().find(|(ev, _)| *ev == 3).unwrap();
+    let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+    let f = d
+        .following
+        .as_ref()
+        .expect("the leader decides and is followed");
+    assert_eq!(d.members[f.leader].state, "AAA");
+    // A follower that depends on the leader sends forces more often when the
+    // leader does than when it objects.
+    let i = (0..d.members.len()).find(|&i| i != f.leader).unwrap();
+    assert!(f.given[0][i][0] > f.given[3][i][0], "{:?}", f.given);
+    // Its shown probabilities are the mixture over the leader's stances.
+    let lead = d.members[f.leader].probabilities;
+    let mix: f64 = (0..4).map(|k| lead[k] * f.given[k][i][0]).sum();
+    assert!((mix - d.members[i].probabilities[0]).abs() < 1e-12);
+    check_sampling_against_exact(&plan);
+}
+
+fn check_sampling_against_exact(plan: &Plan) {
+    let ex = exact(plan);
     let runs = 20_000u64;
-    let tallies = monte_carlo(&plan, 11, runs, Some(1), &Default::default()).unwrap();
+    let tallies = monte_carlo(plan, 11, runs, Some(1), &Default::default()).unwrap();
     let mut checked = 0;
     for (e, t) in ex.iter().zip(&tallies) {
         let Some(outcomes) = e.outcomes else {
