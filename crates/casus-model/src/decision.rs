@@ -612,12 +612,12 @@ pub fn obligation_strength(det: &Determination, requester: &str) -> f64 {
     }
 }
 
-/// How strongly the leading power's position pulls `member`: the leader's
-/// share of the alliance's spending (its power to press) times the member's
-/// dependence on it. The `leader_wish` term is the leader's position times this.
-fn leader_pull(f: &Facts, member: &str) -> f64 {
+/// The `leader_wish` term of `member` when the leading power's position is
+/// `pos`: the position times the leader's share of the alliance's spending
+/// (its power to press) times the member's dependence on it.
+fn leader_wish_at(f: &Facts, member: &str, pos: f64) -> f64 {
     let patron = f.alliance.leading_power.as_deref().unwrap_or("");
-    f.spending_share(patron) * f.dependence(member, patron)
+    pos * f.spending_share(patron) * f.dependence(member, patron)
 }
 
 /// The terms of `member`'s decision on `crisis`. `leader_position` is the leading
@@ -642,7 +642,7 @@ pub fn terms(
         s.min(1.0)
     };
     let leader_wish = match leader_position {
-        Some(pos) => pos * leader_pull(f, member),
+        Some(pos) => leader_wish_at(f, member, pos),
         None => 0.0,
     };
     let regime_security = match crisis.unrest {
@@ -835,7 +835,7 @@ pub fn decide_all_following(
                 continue;
             }
             let mut t = d.terms.clone();
-            t.leader_wish = read * leader_pull(f, &d.state);
+            t.leader_wish = leader_wish_at(f, &d.state, read);
             let u = utilities(p, &t, benefit(&t, p), d.utilities[0].is_some());
             row.push(stance_probabilities(&u, p.objection_resolve));
         }

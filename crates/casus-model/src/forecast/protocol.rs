@@ -33,9 +33,11 @@ pub struct Decisions {
     /// The others' stances given each stance the leading power takes, where
     /// they follow it (`follow_leader` ≠ 0): sampling draws the leader first,
     /// the exact council sums over its stances.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub following: Option<Following>,
     /// Members' stances if the member concerned asks only for consultations.
     pub members_consult: Vec<MemberDecision>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub following_consult: Option<Following>,
     pub signs: Vec<Engagement>,
     pub required_force: f64,
