@@ -352,17 +352,10 @@ pub fn outcome_distribution(
     leader: Option<usize>,
     following: Option<&Following>,
 ) -> [f64; 4] {
+    let agenda =
+        |m: &[Member]| set_agenda(rule, det, crisis, m, required_force, quorum, chair, leader);
     let Some(f) = following.filter(|f| Some(f.leader) == leader) else {
-        return set_agenda(
-            rule,
-            det,
-            crisis,
-            members,
-            required_force,
-            quorum,
-            chair,
-            leader,
-        );
+        return agenda(members);
     };
     let mut dist = [0.0; 4];
     let mut given = members.to_vec();
@@ -374,16 +367,7 @@ pub fn outcome_distribution(
         for (m, p) in given.iter_mut().zip(row) {
             m.p = *p;
         }
-        let d = set_agenda(
-            rule,
-            det,
-            crisis,
-            &given,
-            required_force,
-            quorum,
-            chair,
-            leader,
-        );
+        let d = agenda(&given);
         for (x, q) in dist.iter_mut().zip(d) {
             *x += w * q;
         }
