@@ -11,7 +11,7 @@ import os
 import tomllib
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "data", "cases")
-KEYS = ["cases", "external_aggression", "threat", "internal_unrest",
+KEYS = ["cases", "external_aggression", "threat", "internal_unrest", "seizure",
         "intra_member_conflict", "request_to_alliance", "bilateral_request",
         "non_state", "summit", "exercise"]
 
@@ -31,6 +31,8 @@ def main():
             r[e["kind"]] += 1
             if e["kind"] == "request":
                 r["request_to_alliance" if e.get("to") == al else "bilateral_request"] += 1
+            if e.get("seizure"):
+                r["seizure"] += 1
             if e.get("aggressor_non_state") or e.get("from_non_state"):
                 r["non_state"] += 1
         observed = f[: -len(".toml")] + ".observed.toml"

@@ -586,6 +586,24 @@ pub fn explain_text(s: &ExplainSummary) -> String {
                 );
             }
         }
+        if let casus_model::event::EventKind::InternalUnrest {
+            state,
+            seizure: true,
+            ..
+        } = &e.kind
+            && d.ask.is_none()
+        {
+            let _ = writeln!(
+                out,
+                "  power was seized in {state}: those who now rule it do not ask the alliance; {}",
+                if x.council.is_some() {
+                    "an instrument lets the organ take it up on its own initiative, so the members decide unasked"
+                } else {
+                    "no instrument lets an organ take it up unasked, so the alliance is not seized of it \
+                     (the terms below are what the members would weigh if it were)"
+                }
+            );
+        }
         if let Some(s) = &d.secretariat {
             let (act, prestige) = if s.condemns {
                 (
@@ -608,7 +626,21 @@ pub fn explain_text(s: &ExplainSummary) -> String {
                 pct(s.p).trim()
             );
         }
-        if let Some(f) = &d.following {
+        if let [calm, _, heated] = d.moods.as_slice() {
+            let _ = writeln!(
+                out,
+                "    the sitting's mood varies: every member's utility of acting moves together by {:+.2} (calm, P {}) / 0 / {:+.2} (heated, P {}); their p is the mixture over the three",
+                calm.shift,
+                pct(calm.weight).trim(),
+                heated.shift,
+                pct(heated.weight).trim()
+            );
+        }
+        if let Some(f) = d
+            .following
+            .as_ref()
+            .or_else(|| d.moods.first().and_then(|m| m.following.as_ref()))
+        {
             let _ = writeln!(
                 out,
                 "    the others follow {}'s stance: their p is the mixture over its stances (their terms and U at its expected position)",

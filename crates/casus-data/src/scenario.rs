@@ -68,6 +68,7 @@ struct RawEvent {
     formal: Option<S<bool>>,
     troops: Option<S<f64>>,
     unsc_mandate: Option<S<bool>>,
+    seizure: Option<S<bool>>,
     host: Option<S<String>>,
     organ: Option<S<String>>,
     declaration: Option<S<String>>,
@@ -112,7 +113,13 @@ const KIND_KEYS: &[(&str, &[&str])] = &[
     ),
     (
         "internal_unrest",
-        &["state", "external_involvement", "reach", "casualties"],
+        &[
+            "state",
+            "external_involvement",
+            "reach",
+            "casualties",
+            "seizure",
+        ],
     ),
     (
         "intra_member_conflict",
@@ -176,6 +183,7 @@ impl RawEvent {
             formal,
             troops,
             unsc_mandate,
+            seizure,
             host,
             organ,
             declaration,
@@ -688,6 +696,7 @@ fn build_kind(
                 external_involvement: inv?,
                 reach: reach?,
                 casualties: f64of(&e.casualties),
+                seizure: e.seizure.as_ref().is_some_and(|f| *f.get_ref()),
             })
         }
         "intra_member_conflict" => {

@@ -57,6 +57,18 @@ fn unrest(state: &str, involvement: Involvement) -> EventKind {
         external_involvement: involvement,
         reach: Reach::National,
         casualties: None,
+        seizure: false,
+    }
+}
+
+/// Soldiers seize power in `state`.
+fn coup(state: &str) -> EventKind {
+    EventKind::InternalUnrest {
+        state: state.into(),
+        external_involvement: Involvement::None,
+        reach: Reach::National,
+        casualties: None,
+        seizure: true,
     }
 }
 
@@ -515,6 +527,40 @@ fn ecowas_since_1999_the_mediation_and_security_council_decides_and_internal_con
     assert!(matches!(msc.rule, DecisionRule::Majority { .. }));
     // Members that left in 2025 are no longer owed anything.
     assert!(!alliance(&w, "ECOWAS").is_member("MLI", date("2025-06-01")));
+}
+
+#[test]
+fn ecowas_and_sadc_may_take_up_a_seizure_of_power_unasked_the_csto_may_not() {
+    let w = world();
+    // The Mechanism (1999) lets ECOWAS act on a coup without a request…
+    let d = det(&w, "ECOWAS", "2005-01-01", &coup("NER"), None);
+    assert_eq!(outcome(&d, "MECH-26"), Outcome::Applies);
+    assert!(d.has_active(ObligationKind::OwnInitiative));
+    // …but not on unrest in which no one seized power, nor before 1999.
+    let protests = det(
+        &w,
+        "ECOWAS",
+        "2005-01-01",
+        &unrest("NER", Involvement::None),
+        None,
+    );
+    assert!(!protests.has(ObligationKind::OwnInitiative));
+    let before = det(&w, "ECOWAS", "1995-01-01", &coup("NER"), None);
+    assert!(!before.has(ObligationKind::OwnInitiative));
+    // SADC's Organ from the 2001 Protocol's entry into force (2004); forces
+    // still need the host's request.
+    let d = det(&w, "SADC", "2010-01-01", &coup("MDG"), None);
+    assert_eq!(outcome(&d, "PROT-11-INIT"), Outcome::Applies);
+    assert!(d.has(ObligationKind::OwnInitiative));
+    assert!(
+        d.actions
+            .iter()
+            .filter(|a| a.action == Action::Deployment)
+            .all(|a| !a.verdict.open())
+    );
+    // The CSTO's texts give no organ an initiative of its own.
+    let d = det(&w, "CSTO", "2010-04-07", &coup("KGZ"), None);
+    assert!(!d.has(ObligationKind::OwnInitiative));
 }
 
 #[test]

@@ -177,3 +177,48 @@ fn a_request_for_political_support_is_scored_as_asking_for_words() {
     let (who, choice, _) = preds[0].asked.clone().expect("the ask is scored");
     assert_eq!((who.as_str(), choice), ("RUS", 1));
 }
+
+/// The exact outcome distribution and P(the member concerned asks) at event `id`.
+fn exact_at(sc: &Scenario, id: &str) -> ([f64; 4], Option<f64>) {
+    let (world, params) = (bundled_world().unwrap(), bundled_params().unwrap().params());
+    let plan = Plan::new(&world, sc, &params).unwrap();
+    let i = sc.events.iter().position(|e| e.id == id).unwrap();
+    let ex = exact(&plan);
+    (ex[i].outcomes.unwrap(), ex[i].p_request)
+}
+
+/// The same scenario with its seizure of power read as plain unrest.
+fn without_seizure(sc: &Scenario) -> Scenario {
+    let mut s = sc.clone();
+    for e in &mut s.events {
+        if let EventKind::InternalUnrest { seizure, .. } = &mut e.kind {
+            *seizure = false;
+        }
+    }
+    s
+}
+
+#[test]
+fn those_who_seized_power_do_not_ask_and_only_an_organ_with_its_own_initiative_takes_it_up() {
+    // Kyrgyzstan 2005: the CSTO's texts give no organ an initiative of its
+    // own, and Akayev's successors do not ask: the alliance does nothing.
+    let tulip = bundled_case("tulip-2005").scenario;
+    let (outcomes, asks) = exact_at(&tulip, "revolution");
+    assert_eq!(outcomes[0], 1.0, "{outcomes:?}");
+    assert_eq!(asks, None, "the rulers' choice is not drawn");
+    // Read as unrest the government faces, the member may ask, and the alliance may act.
+    let (outcomes, asks) = exact_at(&without_seizure(&tulip), "revolution");
+    assert!(
+        outcomes[0] < 1.0 && asks.is_some_and(|p| p > 0.0),
+        "{outcomes:?} {asks:?}"
+    );
+
+    // Mali 2020: ECOWAS's Mechanism lets the organ act unasked, so the
+    // council sits though no one asks — up to a mission: forces need a
+    // recognised government's request.
+    let mali = bundled_case("ecowas-mali-2020").scenario;
+    let (outcomes, asks) = exact_at(&mali, "coup");
+    assert_eq!(asks, None);
+    assert!(outcomes[0] < 1.0 && outcomes[2] > 0.0, "{outcomes:?}");
+    assert_eq!(outcomes[3], 0.0, "{outcomes:?}");
+}

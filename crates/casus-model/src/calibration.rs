@@ -288,6 +288,7 @@ pub const FITTED: &[&str] = &[
     "objection_cost",
     "objection_resolve",
     "follow_leader",
+    "mood",
     "ask_help",
     "ask_prestige",
     "ask_constant",

@@ -639,6 +639,7 @@ mod tests {
             reach: crate::event::Reach::National,
             troops: None,
             casualties: None,
+            seizure: false,
         }
     }
 

@@ -82,6 +82,9 @@ pub struct Crisis {
     pub troops: Option<f64>,
     /// Deaths reported in the crisis, if the scenario gives them.
     pub casualties: Option<f64>,
+    /// The crisis is a seizure of power in the member concerned
+    /// (`EventKind::InternalUnrest::seizure`): its rulers do not ask.
+    pub seizure: bool,
 }
 
 impl Crisis {
@@ -111,6 +114,7 @@ impl Crisis {
             EventKind::Threat { .. } => Reach::Local,
             _ => Reach::National,
         };
+        let seizure = matches!(crisis, EventKind::InternalUnrest { seizure: true, .. });
         let non_state = matches!(
             crisis,
             EventKind::ExternalAggression {
@@ -184,6 +188,7 @@ impl Crisis {
                 reach,
                 troops: *troops,
                 casualties,
+                seizure,
             }),
             _ => Some(Crisis {
                 requester: victim,
@@ -196,6 +201,7 @@ impl Crisis {
                 reach,
                 troops: None,
                 casualties,
+                seizure,
             }),
         }
     }
@@ -601,9 +607,11 @@ pub fn obligation_strength(det: &Determination, requester: &str) -> f64 {
             .iter()
             .any(|o| o.kind == k && o.owed_to.as_deref() == Some(requester) && o.active())
     };
+    // A mandate to take up a seizure unasked weighs as assistance does: the
+    // text asks the organ to act, short of defending the member.
     if owed(ObligationKind::CollectiveDefence) {
         1.0
-    } else if owed(ObligationKind::Assist) {
+    } else if owed(ObligationKind::Assist) || owed(ObligationKind::OwnInitiative) {
         0.5
     } else if owed(ObligationKind::Consult) {
         0.25
@@ -800,30 +808,83 @@ pub struct Following {
     pub given: [Vec<[f64; 4]>; 4],
 }
 
-/// Every deciding member's decision ([`decide_all`]) and, where the leading
-/// power decides and `follow_leader` ≠ 0, the others' stances given each of
-/// its stances ([`Following`]). Each follower's probabilities in the returned
-/// decisions are then the mixture over the leader's stances (its utilities and
-/// terms stay those at the expected position, as `explain` shows them).
-pub fn decide_all_following(
-    f: &Facts,
-    det: &Determination,
-    crisis: &Crisis,
-) -> (Vec<MemberDecision>, Option<Following>) {
-    let mut out = decide_all(f, det, crisis);
-    let p = f.params;
-    let leader = f.alliance.leading_power.as_deref();
-    let Some(li) = leader.and_then(|l| out.iter().position(|d| d.state == l)) else {
-        return (out, None);
-    };
-    if p.follow_leader == 0.0 {
-        return (out, None);
+/// The sitting's mood: the members' utilities of acting (forces, support)
+/// share one shock, σ·x, with x a standard normal read at the three points of
+/// Gauss–Hermite quadrature (−√3, 0, √3 with weights ⅙, ⅔, ⅙: the mean, the
+/// variance and the fourth moment of the normal exactly). The draft on the
+/// table, the day's news and the chair's handling are common to every member
+/// of a sitting; independent stances would make a consensus of fourteen fail
+/// on the product of fourteen chance objections and a two-thirds vote of
+/// twenty a near-certainty either way. Sampling draws one of the three moods,
+/// then each member's stance; the exact council sums over them — the same
+/// three points and weights, so the two agree exactly.
+pub fn mood_points(sigma: f64) -> Vec<(f64, f64)> {
+    if sigma == 0.0 {
+        return vec![];
     }
+    let x = 3f64.sqrt() * sigma;
+    vec![(1.0 / 6.0, -x), (2.0 / 3.0, 0.0), (1.0 / 6.0, x)]
+}
+
+/// The deciders' stances in one mood: its weight, each decider's stance
+/// probabilities, and, where they follow the leading power, their stances
+/// given each of its stances.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mood {
+    pub weight: f64,
+    /// The shock added to every decider's utility of acting.
+    pub shift: f64,
+    pub probabilities: Vec<[f64; 4]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub following: Option<Following>,
+}
+
+/// Utilities with the mood's shock on acting (forces, support).
+fn shifted(u: &[Option<f64>; 4], shift: f64) -> [Option<f64>; 4] {
+    [u[0].map(|x| x + shift), u[1].map(|x| x + shift), u[2], u[3]]
+}
+
+/// The deciders' stance probabilities and, where they follow the leader, the
+/// table given its stances, when every utility of acting moves by `shift`.
+/// The leader's stances move first, so the position the others weigh moves
+/// with them. At `shift` = 0 these are the decisions' own probabilities.
+fn stances_at(
+    f: &Facts,
+    out: &[MemberDecision],
+    li: Option<usize>,
+    shift: f64,
+) -> (Vec<[f64; 4]>, Option<Following>) {
+    let p = f.params;
+    let probs = |d: &MemberDecision, read: Option<f64>| -> [f64; 4] {
+        let u = match read {
+            Some(pos) => {
+                let mut t = d.terms.clone();
+                t.leader_wish = leader_wish_at(f, &d.state, pos);
+                utilities(p, &t, benefit(&t, p), d.utilities[0].is_some())
+            }
+            None => d.utilities,
+        };
+        stance_probabilities(&shifted(&u, shift), p.objection_resolve)
+    };
+    let Some(li) = li else {
+        return (out.iter().map(|d| probs(d, None)).collect(), None);
+    };
     // The leader decides first (`decide_all`), so sampling draws its stance
     // before any follower's.
     debug_assert_eq!(li, 0);
-    let p_leader = out[li].probabilities;
-    let expected = out[li].expected_position();
+    let p_leader = probs(&out[li], None);
+    let expected = p_leader[0] + 0.5 * p_leader[1] - p_leader[3];
+    if p.follow_leader == 0.0 {
+        let mut v = vec![p_leader];
+        v.extend(out.iter().skip(1).map(|d| {
+            if shift == 0.0 {
+                d.probabilities
+            } else {
+                probs(d, Some(expected))
+            }
+        }));
+        return (v, None);
+    }
     let mut given: [Vec<[f64; 4]>; 4] = Default::default();
     for (k, row) in given.iter_mut().enumerate() {
         let read = expected + p.follow_leader * (POSITION[k] - expected);
@@ -832,27 +893,76 @@ pub fn decide_all_following(
                 let mut one = [0.0; 4];
                 one[k] = 1.0;
                 row.push(one);
-                continue;
-            }
-            let mut t = d.terms.clone();
-            t.leader_wish = leader_wish_at(f, &d.state, read);
-            let u = utilities(p, &t, benefit(&t, p), d.utilities[0].is_some());
-            row.push(stance_probabilities(&u, p.objection_resolve));
-        }
-    }
-    for (i, d) in out.iter_mut().enumerate() {
-        if i == li {
-            continue;
-        }
-        let mut mix = [0.0; 4];
-        for k in 0..4 {
-            for (x, q) in mix.iter_mut().zip(given[k][i]) {
-                *x += p_leader[k] * q;
+            } else {
+                row.push(probs(d, Some(read)));
             }
         }
-        d.probabilities = mix;
     }
-    (out, Some(Following { leader: li, given }))
+    let mix = (0..out.len())
+        .map(|i| {
+            if i == li {
+                return p_leader;
+            }
+            let mut m = [0.0; 4];
+            for k in 0..4 {
+                for (x, q) in m.iter_mut().zip(given[k][i]) {
+                    *x += p_leader[k] * q;
+                }
+            }
+            m
+        })
+        .collect();
+    (mix, Some(Following { leader: li, given }))
+}
+
+/// Every deciding member's decision ([`decide_all`]); where the leading
+/// power decides and `follow_leader` ≠ 0, the others' stances given each of
+/// its stances ([`Following`]); where the sitting's mood varies (`mood` ≠ 0),
+/// the stances in each mood ([`mood_points`], [`Mood`]). Each member's
+/// probabilities in the returned decisions are then the mixture over the
+/// leader's stances and the moods (its utilities and terms stay those at the
+/// expected position and the even mood, as `explain` shows them).
+pub fn decide_all_following(
+    f: &Facts,
+    det: &Determination,
+    crisis: &Crisis,
+) -> (Vec<MemberDecision>, Option<Following>, Vec<Mood>) {
+    let mut out = decide_all(f, det, crisis);
+    let p = f.params;
+    let leader = f.alliance.leading_power.as_deref();
+    let li = leader.and_then(|l| out.iter().position(|d| d.state == l));
+    let moods: Vec<Mood> = mood_points(p.mood)
+        .into_iter()
+        .map(|(weight, shift)| {
+            let (probabilities, following) = stances_at(f, &out, li, shift);
+            Mood {
+                weight,
+                shift,
+                probabilities,
+                following,
+            }
+        })
+        .collect();
+    if !moods.is_empty() {
+        for (i, d) in out.iter_mut().enumerate() {
+            let mut m = [0.0; 4];
+            for mood in &moods {
+                for (x, q) in m.iter_mut().zip(mood.probabilities[i]) {
+                    *x += mood.weight * q;
+                }
+            }
+            d.probabilities = m;
+        }
+        return (out, None, moods);
+    }
+    if li.is_none() || p.follow_leader == 0.0 {
+        return (out, None, moods);
+    }
+    let (mix, following) = stances_at(f, &out, li, 0.0);
+    for (d, m) in out.iter_mut().zip(mix) {
+        d.probabilities = m;
+    }
+    (out, following, moods)
 }
 
 /// Every deciding member's decision: the leading power first (its expected

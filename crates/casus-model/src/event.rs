@@ -132,6 +132,15 @@ pub enum EventKind {
         /// How far it reaches (default national).
         reach: Reach,
         casualties: Option<f64>,
+        /// A seizure of power: the event removes or detains the head of state
+        /// or government by force and those who did it hold the capital (a
+        /// coup, a mutiny that takes power, the army installing a successor),
+        /// or an incumbent who lost an election keeps office by force. Those
+        /// who then rule the member do not ask the alliance to act against
+        /// themselves; whether the alliance takes it up unasked is its
+        /// instruments' business (`treaty::Rule::OwnInitiative`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        seizure: bool,
     },
     /// Armed conflict between two states (for an alliance: between two members).
     IntraMemberConflict {

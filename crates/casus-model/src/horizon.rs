@@ -244,6 +244,8 @@ fn generated_crises(
                     },
                     reach,
                     casualties: None,
+                    // The base rates count unrest, not coups: none is generated.
+                    seizure: false,
                 },
                 title: format!("generated: unrest in {m}"),
                 source: Some(rates.source.clone()),

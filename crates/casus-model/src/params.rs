@@ -99,6 +99,10 @@ params! {
     /// stance it takes rather than the one expected of it (0: expected; 1:
     /// taken): the leader speaks first and its allies' stances move with it.
     follow_leader,
+    /// Spread of the sitting's mood (logit units): a shock common to every
+    /// deciding member's utility of acting (forces or support), so that their
+    /// stances move together from one sitting to the next (0: independent).
+    mood,
     /// Weight of the expected help when a member decides whether to ask the alliance.
     ask_help,
     /// Prestige cost of asking, per unit of the asker's share of alliance military spending.

@@ -102,6 +102,14 @@ pub enum Rule {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         states: Vec<StateCode>,
     },
+    /// The organ may take up a seizure of power in a member on its own
+    /// initiative, unasked (ECOWAS's 1999 Mechanism, Art. 26: at the
+    /// initiative of the Executive Secretary; SADC's 2001 Protocol,
+    /// Art. 11(4)(b): the Chairperson of the Organ with the Troika may table
+    /// any significant conflict, a military coup among them, Art. 11(2)(b)).
+    /// Without such a provision a seizure reaches the council only if someone
+    /// asks, and those who seized power do not.
+    OwnInitiative { organ: String },
     /// Collective assistance starts only on the affected member's official request.
     AssistanceOnRequest,
     /// The organ that decides on the use of collective forces.
@@ -241,6 +249,8 @@ pub enum ObligationKind {
     Assist,
     CollectiveDefence,
     PeacefulSettlement,
+    /// The organ's mandate to take a seizure of power up unasked ([`Rule::OwnInitiative`]).
+    OwnInitiative,
     ReportToUnsc,
 }
 
@@ -647,6 +657,45 @@ fn eval_consultation(
             }
         ),
         effects,
+    )
+}
+
+/// A seizure of power in a member puts the matter before `organ` without a
+/// request; every other crisis is none of this rule's business.
+fn eval_own_initiative(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
+    let EventKind::InternalUnrest {
+        state,
+        seizure: true,
+        ..
+    } = ctx.sit.crisis
+    else {
+        return None;
+    };
+    if !ctx.member(state) {
+        return not_applicable(format!("{state} is not a member"));
+    }
+    applies(
+        format!(
+            "power was seized in {state}: the {organ} may take the matter up on its own initiative, \
+             without a request from those who now rule there"
+        ),
+        vec![
+            Effect::Obligation(Obligation {
+                kind: ObligationKind::OwnInitiative,
+                owed_to: Some(state.clone()),
+                owed_by: ctx.all_members(),
+                conditions: vec![],
+                discretion: Some(format!(
+                    "{}: whether and how the {organ} acts (mediation, sanctions, forces where permitted)",
+                    p.article
+                )),
+                provision: p.id.clone(),
+            }),
+            Effect::Discretion(format!(
+                "{}: whether the {organ} takes the seizure up, and what it decides",
+                p.article
+            )),
+        ],
     )
 }
 
@@ -1078,6 +1127,7 @@ fn eval(ctx: &Ctx, p: &Provision, substantive: &[Effect]) -> RuleResult {
             *report_to_unsc,
         ),
         Rule::TreatyArea { .. } => eval_treaty_area(ctx, p),
+        Rule::OwnInitiative { organ } => eval_own_initiative(ctx, p, organ),
         Rule::AssistanceOnRequest => eval_assistance_on_request(ctx, p, substantive),
         Rule::ForceDecision { organ } => eval_force_decision(ctx, p, organ),
         Rule::ConsentOfHost => eval_consent_of_host(ctx, p),

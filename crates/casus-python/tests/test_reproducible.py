@@ -39,7 +39,7 @@ def test_python_threads_run_while_a_forecast_runs():
     t = threading.Thread(target=tick)
     t.start()
     start = time.perf_counter()
-    casus.forecast("kazakhstan-2022", runs=400_000, seed=1, threads=1)
+    casus.forecast("kazakhstan-2022", runs=1_500_000, seed=1, threads=1)
     end = time.perf_counter()
     stop.set()
     t.join()

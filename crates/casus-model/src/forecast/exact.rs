@@ -174,28 +174,55 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
 }
 
 /// The council's exact outcome distribution at a sitting.
+/// Where the sitting's mood varies, the mixture over its moods of the
+/// council's distribution under each mood's stances.
 fn hear(plan: &Plan, rule: &crate::alliance::DecisionRule, d: &Decisions, h: &Hearing) -> [f64; 4] {
     let voters = h.voters.of(d);
-    let members: Vec<council::Member> = voters
-        .iter()
-        .map(|m| council::Member {
-            p: m.probabilities,
-            troops: if h.voters.with_troops() {
-                m.contribution
-            } else {
-                0.0
-            },
-        })
-        .collect();
-    council::outcome_distribution(
-        rule,
-        h.det,
-        h.view,
-        &members,
-        h.required,
-        plan.params.quorum,
-        chair_in(voters, d),
-        leader_in(voters, d),
-        h.voters.following(d),
-    )
+    let troops = |m: &crate::decision::MemberDecision| {
+        if h.voters.with_troops() {
+            m.contribution
+        } else {
+            0.0
+        }
+    };
+    let council = |probabilities: &mut dyn Iterator<Item = [f64; 4]>,
+                   following: Option<&crate::decision::Following>| {
+        let members: Vec<council::Member> = voters
+            .iter()
+            .zip(probabilities)
+            .map(|(m, p)| council::Member {
+                p,
+                troops: troops(m),
+            })
+            .collect();
+        council::outcome_distribution(
+            rule,
+            h.det,
+            h.view,
+            &members,
+            h.required,
+            plan.params.quorum,
+            chair_in(voters, d),
+            leader_in(voters, d),
+            following,
+        )
+    };
+    let moods = h.voters.moods(d);
+    if moods.is_empty() {
+        return council(
+            &mut voters.iter().map(|m| m.probabilities),
+            h.voters.following(d),
+        );
+    }
+    let mut dist = [0.0; 4];
+    for mood in moods {
+        let q = council(
+            &mut mood.probabilities.iter().copied(),
+            mood.following.as_ref(),
+        );
+        for (x, y) in dist.iter_mut().zip(q) {
+            *x += mood.weight * y;
+        }
+    }
+    dist
 }

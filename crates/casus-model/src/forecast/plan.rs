@@ -25,10 +25,13 @@ pub(crate) enum Mode {
     /// decides whether to ask; a conflict between members goes to mediation.
     Crisis {
         ask_det: Box<Determination>,
-        /// A conflict between members goes to mediation: a call on both
-        /// parties, against no one — the view the members and the council
-        /// hear instead of the crisis.
-        mediation: Option<Box<Crisis>>,
+        /// The organ takes the matter up unasked — the view the members and
+        /// the council hear instead of the crisis: a conflict between members
+        /// goes to mediation (a call on both parties, against no one); a
+        /// seizure of power goes before the organ where an instrument lets it
+        /// act on its own initiative (up to a mission: forces need a
+        /// recognised government's request).
+        own_motion: Option<Box<Crisis>>,
         /// The same crisis, asking only for consultations.
         consult: Box<Crisis>,
         /// The scenario has the member formally ask a state outside the alliance
@@ -144,7 +147,9 @@ pub struct Plan {
 }
 
 /// The decision step of a crisis that no formal request in the scenario answers:
-/// the member concerned may ask; a conflict between members goes to mediation.
+/// the member concerned may ask (unless its rulers seized power); a conflict
+/// between members goes to mediation, a seizure of power before the organ
+/// where it may act on its own initiative.
 pub(crate) fn crisis_step(
     alliance: &crate::alliance::Alliance,
     states: &BTreeMap<StateCode, crate::state::State>,
@@ -194,18 +199,32 @@ fn crisis_step_on(
             request: Some(&hypothetical),
         },
     )?;
-    let mediation = det.has(ObligationKind::PeacefulSettlement).then(|| {
-        Box::new(Crisis {
+    let own_motion = if det.has(ObligationKind::PeacefulSettlement) {
+        Some(Box::new(Crisis {
             adversary: None,
             asks: Ask::PoliticalSupport,
             ..crisis.clone()
-        })
-    });
+        }))
+    } else if crisis.seizure && det.has(ObligationKind::OwnInitiative) {
+        // Taken up unasked, a seizure gets what an organ can do without the
+        // consent of a recognised government: mediation, envoys, sanctions —
+        // up to a mission. Forces came on a recognised government's request:
+        // "all the interventions under discussion were underpinned by the
+        // consent of the recognized government" (Leiden Journal of
+        // International Law 26 (2013), on ECOWAS and SADC), which a scenario
+        // writes as a `request`.
+        Some(Box::new(Crisis {
+            asks: Ask::Assistance,
+            ..crisis.clone()
+        }))
+    } else {
+        None
+    };
     Ok(Some(Step::Decide {
         det: Box::new(det),
         mode: Mode::Crisis {
             ask_det: Box::new(ask_det),
-            mediation,
+            own_motion,
             consult: Box::new(consultations(&crisis)),
             turned_to: None,
         },
@@ -462,8 +481,9 @@ impl Plan {
         self.steps.iter().find_map(|(e, s)| match s {
             Step::Decide { crisis, mode, .. } if *e == ev => Some(match mode {
                 Mode::Crisis {
-                    mediation: Some(_), ..
-                } => Outcome::Statement,
+                    own_motion: Some(view),
+                    ..
+                } => asked_rung(view.asks),
                 _ => asked_rung(crisis.asks),
             }),
             _ => None,

@@ -13,7 +13,7 @@ use super::plan::{Mode, Plan, Step};
 use crate::Date;
 use crate::council::asked_rung;
 use crate::decision::{
-    self, AskDecision, Crisis, Engagement, Following, MemberDecision, SecretariatCall,
+    self, AskDecision, Crisis, Engagement, Following, MemberDecision, Mood, SecretariatCall,
 };
 use crate::dynamics::{Memory, Outcome};
 use crate::event::Ask;
@@ -35,10 +35,17 @@ pub struct Decisions {
     /// the exact council sums over its stances.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub following: Option<Following>,
+    /// The members' stances in each of the sitting's moods, where it varies
+    /// (`mood` ≠ 0): sampling draws the mood first, the exact council sums
+    /// over the moods. Empty: one mood, the stances above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moods: Vec<Mood>,
     /// Members' stances if the member concerned asks only for consultations.
     pub members_consult: Vec<MemberDecision>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub following_consult: Option<Following>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moods_consult: Vec<Mood>,
     pub signs: Vec<Engagement>,
     pub required_force: f64,
     /// The chair on the date: it tables (or not) what the council adopts.
@@ -59,21 +66,24 @@ impl Plan {
                 let (heard_det, heard) = heard(step).expect("a decision step is heard");
                 let mut members_consult = Vec::new();
                 let mut following_consult = None;
+                let mut moods_consult = Vec::new();
                 let mut secretariat = None;
                 let mut ask = None;
                 let mut turned_to = None;
                 if let Mode::Crisis {
                     ask_det,
-                    mediation,
+                    own_motion,
                     consult,
                     turned_to: scripted,
                 } = mode
                 {
                     turned_to = scripted.clone();
                     let member = self.alliance().is_participating(&crisis.requester, date);
-                    ask = member.then(|| decision::decide_ask(&facts, ask_det, det, crisis));
-                    if member && mediation.is_none() {
-                        (members_consult, following_consult) =
+                    // Those who seized power do not ask the alliance to act against them.
+                    ask = (member && !crisis.seizure)
+                        .then(|| decision::decide_ask(&facts, ask_det, det, crisis));
+                    if member && own_motion.is_none() {
+                        (members_consult, following_consult, moods_consult) =
                             decision::decide_all_following(&facts, det, consult);
                         // A call for a ceasefire or for restraint needs a state to
                         // call on (an attacker or a threatening state); a non-state
@@ -85,15 +95,18 @@ impl Plan {
                         }
                     }
                 }
-                let (members, following) = decision::decide_all_following(&facts, heard_det, heard);
+                let (members, following, moods) =
+                    decision::decide_all_following(&facts, heard_det, heard);
                 Decisions {
                     ask,
                     secretariat,
                     turned_to,
                     members,
                     following,
+                    moods,
                     members_consult,
                     following_consult,
+                    moods_consult,
                     signs: vec![],
                     required_force: facts.required_force(heard),
                     chair: self.alliance().chair_on(date).map(|c| c.state.clone()),
@@ -126,8 +139,10 @@ impl Decisions {
             turned_to: None,
             members: vec![],
             following: None,
+            moods: vec![],
             members_consult: vec![],
             following_consult: None,
+            moods_consult: vec![],
             signs: vec![],
             required_force: 0.0,
             chair: None,
@@ -146,7 +161,7 @@ fn heard(step: &Step) -> Option<(&Determination, &Crisis)> {
     Some(match mode {
         Mode::Council | Mode::Informal => (det, crisis),
         Mode::Crisis {
-            mediation: Some(view),
+            own_motion: Some(view),
             ..
         } => (det, view),
         Mode::Crisis { ask_det, .. } => (ask_det, crisis),
@@ -181,6 +196,14 @@ impl Voters {
         match self {
             Voters::Members => d.following.as_ref(),
             Voters::Consult => d.following_consult.as_ref(),
+        }
+    }
+
+    /// The voters' stances in each mood of the sitting (empty: one mood).
+    pub(crate) fn moods(self, d: &Decisions) -> &[Mood] {
+        match self {
+            Voters::Members => &d.moods,
+            Voters::Consult => &d.moods_consult,
         }
     }
 
@@ -323,7 +346,7 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
         },
         Mode::Crisis {
             ask_det,
-            mediation,
+            own_motion,
             consult,
             turned_to,
         } => {
@@ -339,14 +362,16 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
                 _ => None,
             };
             let p_request = d.ask.as_ref().map(|_| p_ask + p_consult);
-            if mediation.is_some() {
-                // Mediation answers no one's request: a call on both parties,
-                // whatever the member concerned asked.
+            if own_motion.is_some() {
+                // The organ acting unasked answers no one's request: a call on
+                // both parties to a conflict between members, whatever the
+                // member concerned asked; a seizure of power taken up on the
+                // organ's own initiative.
                 Protocol {
                     choice,
                     given: NOTHING,
                     asks: [true, true, false],
-                    sequels: Sequels::One(main(0.0, None)),
+                    sequels: Sequels::One(main(d.required_force, None)),
                     p_request,
                     scored,
                 }

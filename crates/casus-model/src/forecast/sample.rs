@@ -246,15 +246,26 @@ fn draw_stances(
     rng: &mut Pcg64,
     choose: &mut impl FnMut(&[f64], &mut Pcg64) -> usize,
 ) -> Vec<(StateCode, Stance, f64)> {
-    let following = voters.following(d);
+    // Where the sitting's mood varies, it is drawn first (one draw more per
+    // sitting; none where it does not, so the stream is as before).
+    let moods = voters.moods(d);
+    let mood = (!moods.is_empty()).then(|| {
+        let weights: Vec<f64> = moods.iter().map(|m| m.weight).collect();
+        &moods[choose(&weights, rng)]
+    });
+    let following = match mood {
+        Some(m) => m.following.as_ref(),
+        None => voters.following(d),
+    };
     let mut leader_stance: Option<usize> = None;
     voters
         .of(d)
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let probs: &[f64; 4] = match (following, leader_stance) {
-                (Some(f), Some(k)) if i != f.leader => &f.given[k][i],
+            let probs: &[f64; 4] = match (following, leader_stance, mood) {
+                (Some(f), Some(k), _) if i != f.leader => &f.given[k][i],
+                (_, _, Some(mood)) => &mood.probabilities[i],
                 _ => &m.probabilities,
             };
             let k = choose(probs, rng);

@@ -210,6 +210,7 @@ fn params() -> Params {
                 "objection_cost" => 3.0,
                 "objection_resolve" => 0.0,
                 "follow_leader" => 0.0,
+                "mood" => 0.0,
                 "cost" => 0.0,
                 _ => 0.1,
             };
@@ -318,6 +319,48 @@ fn sampling_matches_the_exact_enumeration_when_members_follow_the_leader() {
     let mix: f64 = (0..4).map(|k| lead[k] * f.given[k][i][0]).sum();
     assert!((mix - d.members[i].probabilities[0]).abs() < 1e-12);
     check_sampling_against_exact(&plan);
+}
+
+/// The same where the sitting's mood varies, alone and with the members
+/// following the leader: sampling draws the mood first, the exact council
+/// sums over the three moods, and the members' shown probabilities are the
+/// mixture over them.
+#[test]
+fn sampling_matches_the_exact_enumeration_when_the_sittings_mood_varies() {
+    for follow in [0.0, 1.0] {
+        let p = params()
+            .with("mood", 1.5)
+            .and_then(|p| p.with("follow_leader", follow))
+            .unwrap();
+        let plan = Plan::new(&world(), &scenario(), &p).unwrap();
+        let (ev, step) = plan.steps.iter().find(|(ev, _)| *ev == 3).unwrap();
+        let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+        assert_eq!(d.moods.len(), 3);
+        assert!(d.following.is_none(), "the moods carry the following");
+        let w: f64 = d.moods.iter().map(|m| m.weight).sum();
+        assert!((w - 1.0).abs() < 1e-12);
+        // A heated sitting makes every member readier to act than a calm one.
+        for i in 0..d.members.len() {
+            let act = |m: &crate::decision::Mood| m.probabilities[i][0] + m.probabilities[i][1];
+            assert!(act(&d.moods[2]) > act(&d.moods[0]), "{:?}", d.moods);
+            let mix: f64 = d
+                .moods
+                .iter()
+                .map(|m| m.weight * m.probabilities[i][1])
+                .sum();
+            assert!((mix - d.members[i].probabilities[1]).abs() < 1e-12);
+        }
+        check_sampling_against_exact(&plan);
+    }
+}
+
+/// At `mood` = 0 the stances are independent: no moods, the stream unchanged.
+#[test]
+fn without_a_mood_the_decisions_have_one_sitting_state() {
+    let plan = plan();
+    let (ev, step) = plan.steps.iter().find(|(ev, _)| *ev == 3).unwrap();
+    let d = plan.decisions(step, plan.scenario.events[*ev].date, &Memory::default());
+    assert!(d.moods.is_empty() && d.moods_consult.is_empty());
 }
 
 fn check_sampling_against_exact(plan: &Plan) {
