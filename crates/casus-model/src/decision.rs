@@ -253,7 +253,20 @@ impl MemberDecision {
 
     /// Expected position on the request: forces 1, support ½, abstain 0, object −1.
     pub fn expected_position(&self) -> f64 {
-        self.p(Stance::Forces) + 0.5 * self.p(Stance::Support) - self.p(Stance::Object)
+        position(&self.probabilities)
+    }
+}
+
+/// The expected position of stance probabilities `p` (forces, support,
+/// abstain, object): forces 1, support ½, abstain 0, object −1.
+pub fn position(p: &[f64; 4]) -> f64 {
+    p[0] + 0.5 * p[1] - p[3]
+}
+
+/// Add `w` times the stance probabilities `q` to `acc`: a mixture's term.
+fn mix_into(acc: &mut [f64; 4], w: f64, q: &[f64; 4]) {
+    for (x, y) in acc.iter_mut().zip(q) {
+        *x += w * y;
     }
 }
 
@@ -873,16 +886,10 @@ fn stances_at(
     // before any follower's.
     debug_assert_eq!(li, 0);
     let p_leader = probs(&out[li], None);
-    let expected = p_leader[0] + 0.5 * p_leader[1] - p_leader[3];
+    let expected = position(&p_leader);
     if p.follow_leader == 0.0 {
         let mut v = vec![p_leader];
-        v.extend(out.iter().skip(1).map(|d| {
-            if shift == 0.0 {
-                d.probabilities
-            } else {
-                probs(d, Some(expected))
-            }
-        }));
+        v.extend(out.iter().skip(1).map(|d| probs(d, Some(expected))));
         return (v, None);
     }
     let mut given: [Vec<[f64; 4]>; 4] = Default::default();
@@ -904,10 +911,8 @@ fn stances_at(
                 return p_leader;
             }
             let mut m = [0.0; 4];
-            for k in 0..4 {
-                for (x, q) in m.iter_mut().zip(given[k][i]) {
-                    *x += p_leader[k] * q;
-                }
+            for (k, row) in given.iter().enumerate() {
+                mix_into(&mut m, p_leader[k], &row[i]);
             }
             m
         })
@@ -947,9 +952,7 @@ pub fn decide_all_following(
         for (i, d) in out.iter_mut().enumerate() {
             let mut m = [0.0; 4];
             for mood in &moods {
-                for (x, q) in m.iter_mut().zip(mood.probabilities[i]) {
-                    *x += mood.weight * q;
-                }
+                mix_into(&mut m, mood.weight, &mood.probabilities[i]);
             }
             d.probabilities = m;
         }

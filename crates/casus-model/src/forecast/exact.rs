@@ -178,21 +178,17 @@ fn walk(plan: &Plan, from: usize, mut memory: Memory, weight: f64, out: &mut [Ex
 /// council's distribution under each mood's stances.
 fn hear(plan: &Plan, rule: &crate::alliance::DecisionRule, d: &Decisions, h: &Hearing) -> [f64; 4] {
     let voters = h.voters.of(d);
-    let troops = |m: &crate::decision::MemberDecision| {
-        if h.voters.with_troops() {
-            m.contribution
-        } else {
-            0.0
-        }
-    };
-    let council = |probabilities: &mut dyn Iterator<Item = [f64; 4]>,
-                   following: Option<&crate::decision::Following>| {
+    let council = |probabilities: &[[f64; 4]], following: Option<&crate::decision::Following>| {
         let members: Vec<council::Member> = voters
             .iter()
             .zip(probabilities)
             .map(|(m, p)| council::Member {
-                p,
-                troops: troops(m),
+                p: *p,
+                troops: if h.voters.with_troops() {
+                    m.contribution
+                } else {
+                    0.0
+                },
             })
             .collect();
         council::outcome_distribution(
@@ -209,17 +205,12 @@ fn hear(plan: &Plan, rule: &crate::alliance::DecisionRule, d: &Decisions, h: &He
     };
     let moods = h.voters.moods(d);
     if moods.is_empty() {
-        return council(
-            &mut voters.iter().map(|m| m.probabilities),
-            h.voters.following(d),
-        );
+        let own: Vec<[f64; 4]> = voters.iter().map(|m| m.probabilities).collect();
+        return council(&own, h.voters.following(d));
     }
     let mut dist = [0.0; 4];
     for mood in moods {
-        let q = council(
-            &mut mood.probabilities.iter().copied(),
-            mood.following.as_ref(),
-        );
+        let q = council(&mood.probabilities, mood.following.as_ref());
         for (x, y) in dist.iter_mut().zip(q) {
             *x += mood.weight * y;
         }

@@ -210,9 +210,11 @@ fn crisis_step_on(
         // consent of a recognised government: mediation, envoys, sanctions —
         // up to a mission. Forces came on a recognised government's request:
         // "all the interventions under discussion were underpinned by the
-        // consent of the recognized government" (Leiden Journal of
-        // International Law 26 (2013), on ECOWAS and SADC), which a scenario
-        // writes as a `request`.
+        // consent of the recognized government" ('The Evolving Role of
+        // ECOWAS and the SADC in Peace Operations', Leiden Journal of
+        // International Law, online 2 Dec 2013, abstract:
+        // https://core-prod.cambridgecore.org/core/journals/leiden-journal-of-international-law/article/evolving-role-of-ecowas-and-the-sadc-in-peace-operations-a-challenge-to-the-primacy-of-the-united-nations-security-council-in-matters-of-peace-and-security/DE81E5D2853EE804FA4A2FC90451F8D3),
+        // which a scenario writes as a `request`.
         Some(Box::new(Crisis {
             asks: Ask::Assistance,
             ..crisis.clone()
