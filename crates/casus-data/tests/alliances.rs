@@ -530,13 +530,13 @@ fn ecowas_since_1999_the_mediation_and_security_council_decides_and_internal_con
 }
 
 #[test]
-fn ecowas_and_sadc_may_take_up_a_seizure_of_power_unasked_the_csto_may_not() {
+fn ecowas_and_sadc_may_take_up_unrest_and_a_seizure_of_power_unasked_the_csto_may_not() {
     let w = world();
     // The Mechanism (1999) lets ECOWAS act on a coup without a request…
     let d = det(&w, "ECOWAS", "2005-01-01", &coup("NER"), None);
     assert_eq!(outcome(&d, "MECH-26"), Outcome::Applies);
     assert!(d.has_active(ObligationKind::OwnInitiative));
-    // …but not on unrest in which no one seized power, nor before 1999.
+    // …and on unrest in which no one seized power (internal conflict, Art. 25)…
     let protests = det(
         &w,
         "ECOWAS",
@@ -544,7 +544,16 @@ fn ecowas_and_sadc_may_take_up_a_seizure_of_power_unasked_the_csto_may_not() {
         &unrest("NER", Involvement::None),
         None,
     );
-    assert!(!protests.has(ObligationKind::OwnInitiative));
+    assert!(protests.has_active(ObligationKind::OwnInitiative));
+    // …but not on an attack from outside, nor before 1999.
+    let attacked = det(
+        &w,
+        "ECOWAS",
+        "2005-01-01",
+        &attack(Some("DZA"), None, "NER"),
+        None,
+    );
+    assert!(!attacked.has(ObligationKind::OwnInitiative));
     let before = det(&w, "ECOWAS", "1995-01-01", &coup("NER"), None);
     assert!(!before.has(ObligationKind::OwnInitiative));
     // SADC's Organ from the 2001 Protocol's entry into force (2004); forces

@@ -187,6 +187,22 @@ fn exact_at(sc: &Scenario, id: &str) -> ([f64; 4], Option<f64>) {
     (ex[i].outcomes.unwrap(), ex[i].p_request)
 }
 
+/// The exact outcome distribution at event `id` in a world without provision `provision`.
+fn exact_without(sc: &Scenario, id: &str, alliance: &str, provision: &str) -> [f64; 4] {
+    let (mut world, params) = (bundled_world().unwrap(), bundled_params().unwrap().params());
+    let a = world.alliances.get_mut(alliance).unwrap();
+    let before = a.provisions.len();
+    a.provisions.retain(|p| p.id != provision);
+    assert_eq!(
+        a.provisions.len(),
+        before - 1,
+        "{provision} is in {alliance}"
+    );
+    let plan = Plan::new(&world, sc, &params).unwrap();
+    let i = sc.events.iter().position(|e| e.id == id).unwrap();
+    exact(&plan)[i].outcomes.unwrap()
+}
+
 /// The same scenario with its seizure of power read as plain unrest.
 fn without_seizure(sc: &Scenario) -> Scenario {
     let mut s = sc.clone();
@@ -221,4 +237,22 @@ fn those_who_seized_power_do_not_ask_and_only_an_organ_with_its_own_initiative_t
     assert_eq!(asks, None);
     assert!(outcomes[0] < 1.0 && outcomes[2] > 0.0, "{outcomes:?}");
     assert_eq!(outcomes[3], 0.0, "{outcomes:?}");
+}
+
+#[test]
+fn where_the_organ_may_act_on_its_own_initiative_unrest_it_is_not_asked_about_still_comes_before_it()
+ {
+    // Lesotho 2007: SADC's Protocol lets the Organ's Chairperson with the
+    // Troika table any significant conflict (Art. 11(4)(b)). A member that
+    // does not ask for help still finds the Organ sitting on its unrest, up
+    // to a mission; without that provision it would be left alone.
+    let lesotho = bundled_case("sadc-lesotho-2007").scenario;
+    let (with, asks) = exact_at(&lesotho, "violence");
+    let without = exact_without(&lesotho, "violence", "SADC", "PROT-11-INIT");
+    assert!(
+        asks.is_some_and(|p| p < 1.0),
+        "the member may not ask: {asks:?}"
+    );
+    assert!(with[0] < without[0], "none: {with:?} vs {without:?}");
+    assert!(with[2] > without[2], "mission: {with:?} vs {without:?}");
 }

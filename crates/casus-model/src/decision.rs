@@ -620,7 +620,7 @@ pub fn obligation_strength(det: &Determination, requester: &str) -> f64 {
             .iter()
             .any(|o| o.kind == k && o.owed_to.as_deref() == Some(requester) && o.active())
     };
-    // A mandate to take up a seizure unasked weighs as assistance does: the
+    // A mandate to take up unrest unasked weighs as assistance does: the
     // text asks the organ to act, short of defending the member.
     if owed(ObligationKind::CollectiveDefence) {
         1.0

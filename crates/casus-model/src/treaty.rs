@@ -102,12 +102,12 @@ pub enum Rule {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         states: Vec<StateCode>,
     },
-    /// The organ may take up a seizure of power in a member on its own
-    /// initiative, unasked (ECOWAS's 1999 Mechanism, Art. 26: at the
-    /// initiative of the Executive Secretary; SADC's 2001 Protocol,
+    /// The organ may take up unrest in a member on its own initiative,
+    /// unasked (ECOWAS's 1999 Mechanism, Art. 26: at the initiative of the
+    /// Executive Secretary or of its own organs; SADC's 2001 Protocol,
     /// Art. 11(4)(b): the Chairperson of the Organ with the Troika may table
     /// any significant conflict, a military coup among them, Art. 11(2)(b)).
-    /// Without such a provision a seizure reaches the council only if someone
+    /// Without such a provision unrest reaches the council only if someone
     /// asks, and those who seized power do not.
     OwnInitiative { organ: String },
     /// Collective assistance starts only on the affected member's official request.
@@ -249,7 +249,7 @@ pub enum ObligationKind {
     Assist,
     CollectiveDefence,
     PeacefulSettlement,
-    /// The organ's mandate to take a seizure of power up unasked ([`Rule::OwnInitiative`]).
+    /// The organ's mandate to take unrest in a member up unasked ([`Rule::OwnInitiative`]).
     OwnInitiative,
     ReportToUnsc,
 }
@@ -660,25 +660,35 @@ fn eval_consultation(
     )
 }
 
-/// A seizure of power in a member puts the matter before `organ` without a
-/// request; every other crisis is none of this rule's business.
+/// Unrest in a member puts the matter before `organ` without a request: the
+/// instruments let the organ take up "any significant conflict" (SADC
+/// Protocol Art. 11(4)(b)), the Mechanism is activated on the initiative of
+/// its own organs (ECOWAS Mechanism Art. 26). Whether the conflict is
+/// significant enough is the organ's judgement, which the members' decisions
+/// model (the crisis's severity is one of their terms), not a threshold here.
+/// A seizure of power is one such conflict (SADC Art. 11(2)(b), ECOWAS
+/// Art. 25(e)); its rulers do not ask. Every other crisis is none of this
+/// rule's business.
 fn eval_own_initiative(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
-    let EventKind::InternalUnrest {
-        state,
-        seizure: true,
-        ..
-    } = ctx.sit.crisis
-    else {
+    let EventKind::InternalUnrest { state, seizure, .. } = ctx.sit.crisis else {
         return None;
     };
     if !ctx.member(state) {
         return not_applicable(format!("{state} is not a member"));
     }
-    applies(
+    let why = if *seizure {
         format!(
             "power was seized in {state}: the {organ} may take the matter up on its own initiative, \
              without a request from those who now rule there"
-        ),
+        )
+    } else {
+        format!(
+            "unrest in {state}: the {organ} may take the matter up on its own initiative if {state} \
+             does not ask for help"
+        )
+    };
+    applies(
+        why,
         vec![
             Effect::Obligation(Obligation {
                 kind: ObligationKind::OwnInitiative,
@@ -692,7 +702,7 @@ fn eval_own_initiative(ctx: &Ctx, p: &Provision, organ: &str) -> RuleResult {
                 provision: p.id.clone(),
             }),
             Effect::Discretion(format!(
-                "{}: whether the {organ} takes the seizure up, and what it decides",
+                "{}: whether the {organ} takes the matter up, and what it decides",
                 p.article
             )),
         ],

@@ -32,8 +32,16 @@ pub(crate) enum Mode {
         /// act on its own initiative (up to a mission: forces need a
         /// recognised government's request).
         own_motion: Option<Box<Crisis>>,
-        /// The same crisis, asking only for consultations.
+        /// What the organ hears when the member concerned does not ask for
+        /// help: the same crisis asking only for consultations, or, where
+        /// `taken_up`, the crisis taken up on the organ's own initiative.
         consult: Box<Crisis>,
+        /// Where an instrument lets the organ take unrest up unasked
+        /// (`treaty::Rule::OwnInitiative`), a member that asks for
+        /// consultations or for nothing still has the organ sit on it, up to a
+        /// mission (forces need a recognised government's request, as for a
+        /// seizure): `consult` is that view, heard in both branches.
+        taken_up: bool,
         /// The scenario has the member formally ask a state outside the alliance
         /// about this crisis (and never the alliance): its choice is given, as a
         /// scripted request to the alliance is; the alliance is not asked.
@@ -222,12 +230,25 @@ fn crisis_step_on(
     } else {
         None
     };
+    // A member that does not ask for help may still find the organ sitting on
+    // its unrest, on the organ's initiative: up to a mission, for the reason
+    // given for a seizure.
+    let taken_up = own_motion.is_none() && det.has(ObligationKind::OwnInitiative);
+    let consult = if taken_up {
+        Crisis {
+            asks: Ask::Assistance,
+            ..crisis.clone()
+        }
+    } else {
+        consultations(&crisis)
+    };
     Ok(Some(Step::Decide {
         det: Box::new(det),
         mode: Mode::Crisis {
             ask_det: Box::new(ask_det),
             own_motion,
-            consult: Box::new(consultations(&crisis)),
+            consult: Box::new(consult),
+            taken_up,
             turned_to: None,
         },
         crisis,

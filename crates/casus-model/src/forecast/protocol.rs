@@ -75,6 +75,7 @@ impl Plan {
                     own_motion,
                     consult,
                     turned_to: scripted,
+                    ..
                 } = mode
                 {
                     turned_to = scripted.clone();
@@ -348,6 +349,7 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
             ask_det,
             own_motion,
             consult,
+            taken_up,
             turned_to,
         } => {
             // A scripted bilateral request fixes the choice: the alliance is not
@@ -398,8 +400,20 @@ pub(crate) fn protocol<'a>(step: &'a Step, d: &'a Decisions) -> Option<Protocol<
                                 det,
                             }),
                         }),
-                        Sequel::Unasked {
-                            secretariat: d.secretariat.as_ref().map(|s| s.p),
+                        if *taken_up {
+                            // Unasked, the organ takes the unrest up itself:
+                            // it answers no one's request.
+                            Sequel::Sitting(Hearing {
+                                det,
+                                view: consult,
+                                voters: Voters::Consult,
+                                required: 0.0,
+                                answers: None,
+                            })
+                        } else {
+                            Sequel::Unasked {
+                                secretariat: d.secretariat.as_ref().map(|s| s.p),
+                            }
                         },
                     ]),
                     p_request,
