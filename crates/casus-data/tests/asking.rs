@@ -9,7 +9,7 @@ use casus_data::{bundled_scenario, bundled_world};
 use casus_model::calibration::{Case, CasePrediction};
 use casus_model::event::{EventKind, Reach};
 use casus_model::forecast::{Plan, exact};
-use casus_model::scenario::Scenario;
+use casus_model::scenario::{Scenario, World};
 
 fn scenario(name: &str) -> Scenario {
     let world = bundled_world().unwrap();
@@ -178,18 +178,24 @@ fn a_request_for_political_support_is_scored_as_asking_for_words() {
     assert_eq!((who.as_str(), choice), ("RUS", 1));
 }
 
-/// The exact outcome distribution and P(the member concerned asks) at event `id`.
-fn exact_at(sc: &Scenario, id: &str) -> ([f64; 4], Option<f64>) {
-    let (world, params) = (bundled_world().unwrap(), bundled_params().unwrap().params());
-    let plan = Plan::new(&world, sc, &params).unwrap();
+/// The exact outcome distribution and P(the member concerned asks) at event
+/// `id`, in `world`.
+fn exact_in(world: &World, sc: &Scenario, id: &str) -> ([f64; 4], Option<f64>) {
+    let plan = Plan::new(world, sc, &bundled_params().unwrap().params()).unwrap();
     let i = sc.events.iter().position(|e| e.id == id).unwrap();
     let ex = exact(&plan);
     (ex[i].outcomes.unwrap(), ex[i].p_request)
 }
 
-/// The exact outcome distribution at event `id` in a world without provision `provision`.
+/// [`exact_in`] the bundled world.
+fn exact_at(sc: &Scenario, id: &str) -> ([f64; 4], Option<f64>) {
+    exact_in(&bundled_world().unwrap(), sc, id)
+}
+
+/// The exact outcome distribution at event `id` in the bundled world without
+/// provision `provision`.
 fn exact_without(sc: &Scenario, id: &str, alliance: &str, provision: &str) -> [f64; 4] {
-    let (mut world, params) = (bundled_world().unwrap(), bundled_params().unwrap().params());
+    let mut world = bundled_world().unwrap();
     let a = world.alliances.get_mut(alliance).unwrap();
     let before = a.provisions.len();
     a.provisions.retain(|p| p.id != provision);
@@ -198,9 +204,7 @@ fn exact_without(sc: &Scenario, id: &str, alliance: &str, provision: &str) -> [f
         before - 1,
         "{provision} is in {alliance}"
     );
-    let plan = Plan::new(&world, sc, &params).unwrap();
-    let i = sc.events.iter().position(|e| e.id == id).unwrap();
-    exact(&plan)[i].outcomes.unwrap()
+    exact_in(&world, sc, id).0
 }
 
 /// The same scenario with its seizure of power read as plain unrest.
