@@ -75,6 +75,11 @@ fn what_helps(unit: &str) -> &'static str {
         "fits" => {
             "`--evals N` caps each fit's evaluations; `--no-loo` skips the held-out refits; an interrupted run continues with `--resume` (the finished fits are checkpointed)"
         }
+        // The posterior's curvature: its count is fixed by the number of
+        // parameters, so only fewer cases make it shorter.
+        "evaluations" => {
+            "the curvature needs a fixed number of evaluations (four per pair of parameters); `--cases DIR` with fewer cases makes each cheaper"
+        }
         _ => {
             "fewer runs cost less precision than they save time (10^5 runs give every probability within ±0.3 points, 95%); `--shard K/N` splits the work across machines and `casus merge` joins it, byte for byte"
         }
@@ -200,6 +205,15 @@ mod tests {
         assert!(w.contains("about 12 min"), "{w}");
         assert!(w.contains("--evals") && w.contains("--resume"), "{w}");
         assert!(!w.contains("--shard"), "{w}");
+    }
+
+    #[test]
+    fn a_slow_posterior_is_not_told_to_use_fewer_runs() {
+        // 200 of 1,901 curvature evaluations in 20 s: about 3 minutes more.
+        let w = long_run_warning("evaluations", 200, 1_901, Duration::from_secs(20))
+            .expect("a warning");
+        assert!(w.contains("--cases"), "{w}");
+        assert!(!w.contains("runs") && !w.contains("--shard"), "{w}");
     }
 
     #[test]

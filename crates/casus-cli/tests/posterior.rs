@@ -145,7 +145,7 @@ fn casus_posterior_writes_the_file_back_with_its_values_and_a_posterior_the_fore
         "-o",
         out.to_str().unwrap(),
         "--date",
-        "2026-12-03",
+        "2026-12-04",
     ]);
     let text = std::fs::read_to_string(&out).unwrap();
     let shipped_text = std::fs::read_to_string(&shipped).unwrap();

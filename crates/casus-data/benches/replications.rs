@@ -4,8 +4,11 @@
 //! - `replicate/<scenario>`: one replication, single thread, warm decision cache.
 //! - `monte_carlo/seed-set`: 7 × 100,000 replications of the seed scenario set on
 //!   all cores (the figure reported against the 1,000,000/s goal).
+//! - `horizon/russia-loses-2026`: 1,000 replications of the long-horizon
+//!   counterfactual to the end of 2030 on all cores (the README's table runs
+//!   20,000 of them per branch).
 
-use casus_data::params::bundled_params;
+use casus_data::params::{bundled_base_rates, bundled_params};
 use casus_data::{bundled_scenario, bundled_world};
 use casus_model::forecast::{Cache, Chooser, Plan, monte_carlo, replicate, stream};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -63,6 +66,36 @@ fn bench(c: &mut Criterion) {
             for p in &plans {
                 black_box(monte_carlo(p, 1, runs, None, &AtomicU64::new(0)).unwrap());
             }
+        })
+    });
+    g.finish();
+
+    let world = bundled_world().unwrap();
+    let params = bundled_params().unwrap().params();
+    let rates = bundled_base_rates().unwrap();
+    let scenario = bundled_scenario("russia-loses-2026", &world)
+        .unwrap()
+        .unwrap();
+    let plan = Plan::new(&world, &scenario, &params).unwrap();
+    let until = casus_model::date::Date::new(2030, 12, 31).unwrap();
+    let runs = 1_000u64;
+    let mut g = c.benchmark_group("horizon");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(runs));
+    g.bench_function("russia-loses-2026", |b| {
+        b.iter(|| {
+            black_box(
+                casus_model::horizon::run_until(
+                    &plan,
+                    &rates,
+                    until,
+                    scenario.seed,
+                    runs,
+                    None,
+                    &AtomicU64::new(0),
+                )
+                .unwrap(),
+            )
         })
     });
     g.finish();

@@ -155,6 +155,17 @@ impl Relation {
     }
 }
 
+/// Whether an observation of `candidate`'s year replaces one of `kept`'s for
+/// `year`: the latest at or before `year` wins, else the earliest after it.
+fn observation_is_better(kept: i32, candidate: i32, year: i32) -> bool {
+    match (kept <= year, candidate <= year) {
+        (true, true) => candidate > kept,
+        (false, true) => true,
+        (false, false) => candidate < kept,
+        (true, false) => false,
+    }
+}
+
 impl State {
     /// Trade share (mean of export and import shares) with the partners accepted by `is_partner`.
     pub fn trade_share_with(&self, year: i32, is_partner: impl Fn(&str) -> bool) -> f64 {
@@ -162,13 +173,7 @@ impl State {
         let mut best: BTreeMap<&str, &TradeShare> = BTreeMap::new();
         for t in &self.trade {
             let e = best.entry(t.partner.as_str()).or_insert(t);
-            let better = match (e.year <= year, t.year <= year) {
-                (true, true) => t.year > e.year,
-                (false, true) => true,
-                (false, false) => t.year < e.year,
-                (true, false) => false,
-            };
-            if better {
+            if observation_is_better(e.year, t.year, year) {
                 *e = t;
             }
         }
@@ -176,6 +181,21 @@ impl State {
             .filter(|t| is_partner(&t.partner))
             .map(|t| 0.5 * (t.exports_share + t.imports_share))
             .sum()
+    }
+
+    /// Trade share with one partner: the same observation
+    /// [`trade_share_with`](Self::trade_share_with) takes for it, found without
+    /// building the per-partner table (a member's dependence on its patron is
+    /// read for every member at every decision of a long-horizon run).
+    pub fn trade_share_with_partner(&self, year: i32, partner: &str) -> f64 {
+        let mut best: Option<&TradeShare> = None;
+        for t in self.trade.iter().filter(|t| t.partner == partner) {
+            match best {
+                Some(e) if !observation_is_better(e.year, t.year, year) => {}
+                _ => best = Some(t),
+            }
+        }
+        best.map_or(0.0, |t| 0.5 * (t.exports_share + t.imports_share))
     }
 
     /// Foreign troops of `operator` hosted on `year`.

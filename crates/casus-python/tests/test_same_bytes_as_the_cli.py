@@ -32,7 +32,7 @@ def test_run_explain_horizon_and_backtest_match_the_cli_too(casus_cli):
 def test_a_scenario_file_and_a_parameter_file_give_the_cli_bytes(casus_cli, tmp_path):
     path = tmp_path / "k.toml"
     casus.load("kazakhstan-2022").save(path)
-    params = REPO / "data" / "parameters-nine-alliances.toml"
+    params = REPO / "data" / "parameters-csto.toml"
     ours = casus.forecast(path, runs=2000, seed=5, params=params).to_json()
     theirs = casus_cli(
         "forecast", str(path), "--runs", "2000", "--seed", "5", "--params", str(params), "--json"
