@@ -2,29 +2,18 @@
 //! force where the alliance has one, otherwise a force generated ad hoc from
 //! the usable share of its own personnel (`ad_hoc_share`).
 
-use casus_data::bundled_world;
-use casus_data::params::bundled_params;
-use casus_model::Date;
-use casus_model::decision::Facts;
-use casus_model::dynamics::Memory;
+mod common;
+
 use casus_model::event::Ask;
 
 fn offers(alliance: &str, member: &str, date: &str) -> (f64, f64, f64) {
-    let world = bundled_world().unwrap();
-    let params = bundled_params().unwrap().params();
-    let memory = Memory::default();
-    let f = Facts::new(
-        &world,
-        &world.alliances[alliance],
-        date.parse::<Date>().unwrap(),
-        &memory,
-        &params,
-    );
-    (
-        f.pool(member, Ask::Forces),
-        f.available(member),
-        params.ad_hoc_share,
-    )
+    common::with_facts(alliance, date, |f, params| {
+        (
+            f.pool(member, Ask::Forces),
+            f.available(member),
+            params.ad_hoc_share,
+        )
+    })
 }
 
 #[test]
