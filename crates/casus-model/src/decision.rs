@@ -1214,17 +1214,19 @@ pub fn engagement(f: &Facts, member: &str) -> Engagement {
             * f.memory.credibility()
             * trust_in_leader
     };
-    let others: Vec<&str> = f
-        .alliance
-        .members_on(f.date)
-        .into_iter()
-        .filter(|m| *m != member && *m != leader && f.alliance.is_participating(m, f.date))
-        .collect();
-    let engaged = others.iter().filter(|m| f.memory.engaged(m)).count();
-    let cohesion = if others.is_empty() {
+    // The participating members are the facts' own list (computed once per
+    // date): the others are those but `member` and the leader.
+    let (others, engaged) = f
+        .members()
+        .iter()
+        .filter(|m| **m != member && **m != leader)
+        .fold((0usize, 0usize), |(n, e), m| {
+            (n + 1, e + usize::from(f.memory.engaged(m)))
+        });
+    let cohesion = if others == 0 {
         0.0
     } else {
-        engaged as f64 / others.len() as f64 - 1.0
+        engaged as f64 / others as f64 - 1.0
     };
     let trust = f.memory.trust_of(member, p) - 0.5;
     let grievance = f.memory.grievance_of(member);

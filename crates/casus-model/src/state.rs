@@ -169,15 +169,25 @@ fn observation_is_better(kept: i32, candidate: i32, year: i32) -> bool {
 impl State {
     /// Trade share (mean of export and import shares) with the partners accepted by `is_partner`.
     pub fn trade_share_with(&self, year: i32, is_partner: impl Fn(&str) -> bool) -> f64 {
-        // Use, per partner, the latest observation at or before `year` (else the earliest).
-        let mut best: BTreeMap<&str, &TradeShare> = BTreeMap::new();
-        for t in &self.trade {
-            let e = best.entry(t.partner.as_str()).or_insert(t);
-            if observation_is_better(e.year, t.year, year) {
-                *e = t;
+        // Use, per partner, the latest observation at or before `year` (else
+        // the earliest; of equals, the first listed), summed in the partners'
+        // order. One sorted list rather than a map: this runs for every
+        // member at every decision of a long-horizon run.
+        let mut rows: Vec<&TradeShare> = self.trade.iter().collect();
+        rows.sort_by(|a, b| a.partner.cmp(&b.partner)); // stable: file order within a partner
+        let mut chosen: Vec<&TradeShare> = Vec::with_capacity(rows.len());
+        for t in rows {
+            match chosen.last_mut() {
+                Some(e) if e.partner == t.partner => {
+                    if observation_is_better(e.year, t.year, year) {
+                        *e = t;
+                    }
+                }
+                _ => chosen.push(t),
             }
         }
-        best.values()
+        chosen
+            .iter()
             .filter(|t| is_partner(&t.partner))
             .map(|t| 0.5 * (t.exports_share + t.imports_share))
             .sum()
