@@ -30,7 +30,10 @@ fn ukraine_is_read_with_its_partner_from_the_2008_charter_on() {
 fn a_partnership_counts_only_while_it_is_in_force() {
     // India's treaty with the Soviet Union was signed on 9 Aug 1971: the 1965
     // war saw India without it, the 1971 war with it.
-    let (y1965, _) = entrapment("CENTO", "IND", "PAK", "1965-09-01");
-    let (y1971, _) = entrapment("CENTO", "IND", "PAK", "1971-12-03");
+    let (y1965, risk1965) = entrapment("CENTO", "IND", "PAK", "1965-09-01");
+    let (y1971, risk1971) = entrapment("CENTO", "IND", "PAK", "1971-12-03");
     assert!(y1971 > y1965, "{y1971} vs {y1965}");
+    // The sanction risk reads the same backers: the Soviet Union, a member of
+    // CENTO's rival the Warsaw Pact, stands behind India from 1971 only.
+    assert_eq!((risk1965, risk1971), (0.0, 1.0));
 }
