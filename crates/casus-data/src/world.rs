@@ -161,13 +161,10 @@ pub fn load_world_from(
         }
         for d in &a.designated {
             well_formed(&mut rep, &d.state, "designation");
-            if a.provision(&d.provision).is_none() {
+            for p in d.provisions.iter().filter(|p| a.provision(p).is_none()) {
                 rep.at(
                     0..0,
-                    format!(
-                        "designation of {} names unknown provision {}",
-                        d.state, d.provision
-                    ),
+                    format!("designation of {} names unknown provision {p}", d.state),
                     None,
                 );
             }

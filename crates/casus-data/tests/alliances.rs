@@ -703,3 +703,16 @@ fn a_rival_alliance_that_does_not_exist_is_a_located_load_error() {
     assert!(text.contains("rivals names NOPE"), "{text}");
     assert!(text.contains("data/alliances/csto.toml"), "{text}");
 }
+
+#[test]
+fn an_alliance_is_unchanged_within_a_year_only_if_none_of_its_dated_data_moves() {
+    let w = world();
+    let csto = alliance(&w, "CSTO");
+    // Uzbekistan's participation was suspended on 19 Dec 2012.
+    assert!(!csto.unchanged_within(date("2012-01-01"), date("2012-12-31")));
+    assert!(csto.unchanged_within(date("2012-01-01"), date("2012-12-18")));
+    // A change on the first day is the state of every day after it.
+    assert!(csto.unchanged_within(date("2012-12-19"), date("2013-06-30")));
+    // Nothing is dated in the horizon's years.
+    assert!(csto.unchanged_within(date("2027-01-01"), date("2030-12-31")));
+}

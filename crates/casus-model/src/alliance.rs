@@ -129,15 +129,19 @@ pub struct BilateralSuspension {
     pub source: String,
 }
 
-/// A state or territory outside the membership that a provision covers: the
+/// A state or territory outside the membership that provisions cover: the
 /// SEATO Protocol designated Cambodia, Laos and "the free territory under the
-/// jurisdiction of the State of Vietnam" for the purposes of Art. IV.
+/// jurisdiction of the State of Vietnam" "for the purposes of Article IV" —
+/// so Art. IV(1)'s common danger, IV(2)'s consultations and IV(3)'s consent
+/// rule all reach them (`treaty` reads them through `covers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Designation {
     pub state: StateCode,
-    /// The provision whose protection extends to it.
-    pub provision: String,
+    /// The provisions whose protection extends to it: one id or a list
+    /// (`provision = "X"` and `provisions = ["X", "Y"]` both load).
+    #[serde(alias = "provision", deserialize_with = "one_or_many")]
+    pub provisions: Vec<String>,
     pub from: Date,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
@@ -352,6 +356,55 @@ impl Alliance {
             .collect()
     }
 
+    /// Whether nothing in the alliance's dated data — instruments, provisions
+    /// in force, organs and their seats, chairs, memberships and their
+    /// suspensions, designations, forces — changes on a day after `first` up
+    /// to `last`: every date-dependent reading of the alliance is then the
+    /// same on all days of `[first, last]` (intervals are `[from, until)`).
+    pub fn unchanged_within(&self, first: Date, last: Date) -> bool {
+        let period = |from: Date, until: Option<Date>| [Some(from), until];
+        let dates = self
+            .instruments
+            .iter()
+            .flat_map(|i| [Some(i.signed), Some(i.in_force), i.until])
+            .chain(
+                self.provisions
+                    .iter()
+                    .flat_map(|p| period(p.in_force.from, p.in_force.until)),
+            )
+            .chain(self.organs.iter().flat_map(|o| {
+                [o.established, o.dissolved]
+                    .into_iter()
+                    .chain(o.absent.iter().flat_map(|a| period(a.from, a.until)))
+            }))
+            .chain(self.chairs.iter().flat_map(|c| period(c.from, c.until)))
+            .chain(self.members.iter().flat_map(|m| {
+                period(m.joined, m.left)
+                    .into_iter()
+                    .chain(m.suspended.iter().flat_map(|s| period(s.from, s.until)))
+                    .chain(
+                        m.obligations_suspended_by
+                            .iter()
+                            .flat_map(|s| period(s.from, s.until)),
+                    )
+            }))
+            .chain(self.designated.iter().flat_map(|d| period(d.from, d.until)))
+            .chain(self.forces.iter().flat_map(|f| period(f.created, f.until)));
+        !dates.flatten().any(|d| first < d && d <= last)
+    }
+
+    /// Whether `provision` protects `state` on `date`: a member, or a
+    /// non-member designated under it and not yet released.
+    pub fn covers(&self, provision: &str, state: &str, date: Date) -> bool {
+        self.is_member(state, date)
+            || self.designated.iter().any(|d| {
+                d.state == state
+                    && d.from <= date
+                    && d.until.is_none_or(|u| date < u)
+                    && d.provisions.iter().any(|p| p == provision)
+            })
+    }
+
     /// The forces in existence on `date` (created, not yet disbanded).
     pub fn forces_on(&self, date: Date) -> impl Iterator<Item = &Force> {
         self.forces
@@ -380,4 +433,18 @@ impl Alliance {
             .map(|c| c.troops)
             .unwrap_or(0.0)
     }
+}
+
+/// A designation's provisions, written as one id or as a list.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }

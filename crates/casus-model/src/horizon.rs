@@ -23,6 +23,7 @@ use crate::state::{RelationKind, StateCode};
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Yearly rates of crises by kind, from the case library.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -297,6 +298,32 @@ fn on(year: i32, month: u8, day: u8) -> Date {
     Date::new(year, month, day).expect("valid date")
 }
 
+/// The decision step of a generated crisis of `year` (none if the treaty pass
+/// fails or the event calls for no decision), prepared once per event kind in
+/// a year the alliance's data leave alone: the step reads the kind and the
+/// alliance on the date, not the day (`Cache::crisis_steps`).
+fn generated_step(plan: &Plan, ev: &Event, year: i32, cache: &mut Cache) -> Option<Arc<Step>> {
+    let alliance = plan.alliance();
+    let prepare = || {
+        crisis_step(alliance, &plan.world.states, ev)
+            .ok()
+            .flatten()
+            .map(Arc::new)
+    };
+    let unchanged = *cache
+        .unchanged_years
+        .entry(year)
+        .or_insert_with(|| alliance.unchanged_within(on(year, 1, 1), on(year, 12, 31)));
+    if !unchanged {
+        return prepare();
+    }
+    cache
+        .crisis_steps
+        .entry((year, format!("{:?}", ev.kind)))
+        .or_insert_with(prepare)
+        .clone()
+}
+
 /// Decide and play one step of a horizon year, drawing every choice.
 fn decide(
     plan: &Plan,
@@ -349,7 +376,7 @@ fn replicate_years_with_memory(
             // timeline's: the generated crises, then the exercise (15 Sep) and
             // the summit (15 Nov). The crises come first whatever their date.
             for ev in generated_crises(plan, rates, year, &memory, rng) {
-                if let Ok(Some(step)) = crisis_step(alliance, &plan.world.states, &ev) {
+                if let Some(step) = generated_step(plan, &ev, year, cache) {
                     let draw = decide(plan, &step, &ev.id, ev.date, &mut memory, rng);
                     deployed |= draw.outcome == Some(Outcome::Deployment);
                 }

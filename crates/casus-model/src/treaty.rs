@@ -457,6 +457,30 @@ impl<'a> Ctx<'a> {
         self.alliance.is_member(s, self.sit.date)
     }
 
+    /// Whether provision `p` protects `s`: a member, or a state designated
+    /// under it (SEATO's Protocol states for Art. IV).
+    fn covered(&self, p: &Provision, s: &str) -> bool {
+        self.alliance.covers(&p.id, s, self.sit.date)
+    }
+
+    /// What an uncovered state is to provision `p`, for the chain's reasons:
+    /// "not a member", unless the provision also reaches designated states.
+    fn not_covered(&self, p: &Provision) -> String {
+        if self
+            .alliance
+            .designated
+            .iter()
+            .any(|d| d.provisions.contains(&p.id))
+        {
+            format!(
+                "neither a member nor a state designated under {}",
+                p.article
+            )
+        } else {
+            "not a member".into()
+        }
+    }
+
     /// A formal request to this alliance by `state`.
     fn formal_request_by(&self, state: &str) -> bool {
         self.request
@@ -493,21 +517,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The member whose security the crisis threatens, with the reason.
-    fn threatened_members(&self, stability: bool) -> Result<Vec<StateCode>, String> {
+    /// The members (or states designated under `p`) whose security the
+    /// crisis threatens, with the reason.
+    fn threatened_members(&self, p: &Provision, stability: bool) -> Result<Vec<StateCode>, String> {
         match self.sit.crisis {
             EventKind::ExternalAggression { target, .. } => {
-                if self.member(target) {
+                if self.covered(p, target) {
                     Ok(vec![target.clone()])
                 } else {
-                    Err(format!("the state attacked ({target}) is not a member"))
+                    Err(format!(
+                        "the state attacked ({target}) is {}",
+                        self.not_covered(p)
+                    ))
                 }
             }
             EventKind::Threat { target, .. } => {
-                if self.member(target) {
+                if self.covered(p, target) {
                     Ok(vec![target.clone()])
                 } else {
-                    Err(format!("the state threatened ({target}) is not a member"))
+                    Err(format!(
+                        "the state threatened ({target}) is {}",
+                        self.not_covered(p)
+                    ))
                 }
             }
             EventKind::InternalUnrest {
@@ -515,8 +546,8 @@ impl<'a> Ctx<'a> {
                 external_involvement,
                 ..
             } => {
-                if !self.member(state) {
-                    Err(format!("{state} is not a member"))
+                if !self.covered(p, state) {
+                    Err(format!("{state} is {}", self.not_covered(p)))
                 } else if *external_involvement != Involvement::None || stability {
                     Ok(vec![state.clone()])
                 } else {
@@ -613,7 +644,7 @@ fn eval_consultation(
     if !ctx.sit.crisis.is_crisis() {
         return None;
     }
-    let threatened = match ctx.threatened_members(stability) {
+    let threatened = match ctx.threatened_members(p, stability) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => return not_applicable("no member is threatened"),
         Err(why) => return not_applicable(why),
@@ -754,8 +785,11 @@ fn eval_collective_defence(
             territory_of,
             ..
         } => {
-            if !ctx.member(target) {
-                return not_applicable(format!("the state attacked ({target}) is not a member"));
+            if !ctx.covered(p, target) {
+                return not_applicable(format!(
+                    "the state attacked ({target}) is {}",
+                    ctx.not_covered(p)
+                ));
             }
             if territory_of != target {
                 return not_applicable(format!(
@@ -785,12 +819,12 @@ fn eval_collective_defence(
             external_involvement,
             ..
         } => {
-            if !ctx.member(state) {
-                return not_applicable(format!("{state} is not a member"));
+            if !ctx.covered(p, state) {
+                return not_applicable(format!("{state} is {}", ctx.not_covered(p)));
             }
             if !invoked || !ctx.formal_request_by(state) {
                 return not_applicable(format!(
-                    "unrest in {state} is not an armed attack by a state unless the member invokes {} and characterises it as aggression",
+                    "unrest in {state} is not an armed attack by a state unless {state} invokes {} and characterises it as aggression",
                     p.article
                 ));
             }
@@ -873,6 +907,10 @@ fn eval_collective_defence(
         }));
     }
     let reason = match basis {
+        Basis::AttackOnMemberTerritory if !ctx.member(&member) => format!(
+            "an attack by {attacker} on the territory of {member}, a state designated under {}, engages every member",
+            p.article
+        ),
         Basis::AttackOnMemberTerritory => format!(
             "an attack by {attacker} on the recognised territory of the member {member} is an attack on all members"
         ),
@@ -983,9 +1021,10 @@ fn eval_consent_of_host(ctx: &Ctx, p: &Provision) -> RuleResult {
         return None;
     }
     let theatre = ctx.theatre()?;
-    if !ctx.member(theatre) {
+    if !ctx.covered(p, theatre) {
         return not_applicable(format!(
-            "{theatre} is not a member: its consent rule does not govern"
+            "{theatre} is {}: its consent rule does not govern",
+            ctx.not_covered(p)
         ));
     }
     let met = ctx.formal_request_by(theatre);

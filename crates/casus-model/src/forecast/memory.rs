@@ -2,14 +2,33 @@
 //! requester's trust in the alliance and in the leading power), and the cache
 //! of decisions keyed by the memory they were computed on.
 
-use super::plan::Plan;
+use super::plan::{Plan, Step};
 use super::protocol::Decisions;
 use crate::dynamics::{Memory, Outcome, Status};
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Per-thread cache of decisions keyed by (step, memory): the key is
-/// `memory_key`, derived from every field of memory that decisions read.
-pub type Cache = HashMap<(usize, Vec<u64>), std::sync::Arc<Decisions>>;
+/// Per-thread cache of what replications recompute otherwise.
+#[derive(Default)]
+pub struct Cache {
+    /// Decisions keyed by (step, memory): the key is `memory_key`, derived
+    /// from every field of memory that decisions read.
+    pub(crate) decisions: HashMap<(usize, Vec<u64>), Arc<Decisions>>,
+    /// The long horizon's generated crises, prepared once per year and event
+    /// kind: a crisis step (the treaty's determinations, the view the members
+    /// hear) reads the event's kind and the alliance on its date, and nothing
+    /// of the alliance changes within a year it leaves alone
+    /// (`Alliance::unchanged_within`; other years are not cached).
+    pub(crate) crisis_steps: HashMap<(i32, String), Option<Arc<Step>>>,
+    /// Whether each year is one the alliance leaves alone.
+    pub(crate) unchanged_years: HashMap<i32, bool>,
+}
+
+impl Cache {
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+}
 
 /// The cache key of `m`: every field of [`Memory`] that decisions read, each
 /// map length-prefixed and each state code packed exactly (not hashed), so

@@ -74,8 +74,8 @@ impl Plan {
                     ask_det,
                     own_motion,
                     consult,
+                    taken_up,
                     turned_to: scripted,
-                    ..
                 } = mode
                 {
                     turned_to = scripted.clone();
@@ -83,7 +83,7 @@ impl Plan {
                     // Those who seized power do not ask the alliance to act against them.
                     ask = (member && !crisis.seizure)
                         .then(|| decision::decide_ask(&facts, ask_det, det, crisis));
-                    if member && own_motion.is_none() {
+                    if (member || *taken_up) && own_motion.is_none() {
                         (members_consult, following_consult, moods_consult) =
                             decision::decide_all_following(&facts, det, consult);
                         // A call for a ceasefire or for restraint needs a state to
@@ -279,6 +279,14 @@ pub(crate) struct Protocol<'a> {
 }
 
 impl<'a> Protocol<'a> {
+    /// Whether the record says the member concerned asked or not: where the
+    /// model draws its choice, a request or a bilateral turn fixes it. A
+    /// crisis that no one in the alliance can ask about (a non-member's, a
+    /// seizure of power's) has no asker whose choice there is to count.
+    pub(crate) fn asker_decides(&self) -> bool {
+        self.choice.is_some() || self.scored.is_some() || self.given != NOTHING
+    }
+
     /// The sequel of `choice`.
     pub(crate) fn sequel(&self, choice: usize) -> Sequel<'a> {
         match self.sequels {

@@ -26,10 +26,14 @@ pub struct Draw {
 
 impl Draw {
     /// A council decided: the outcome, whether the member asked, the stances.
-    fn decided(res: CouncilResult, asked: bool, stances: Vec<(StateCode, Stance, f64)>) -> Draw {
+    fn decided(
+        res: CouncilResult,
+        asked: Option<bool>,
+        stances: Vec<(StateCode, Stance, f64)>,
+    ) -> Draw {
         Draw {
             outcome: Some(res.outcome),
-            asked: Some(asked),
+            asked,
             stances,
             council: Some(res),
             ..Draw::default()
@@ -146,6 +150,7 @@ pub(super) fn walk_course(
         }
         let key = (i, memory_key(&memory));
         let d = cache
+            .decisions
             .entry(key)
             .or_insert_with(|| std::sync::Arc::new(plan.decisions(step, event.date, &memory)))
             .clone();
@@ -198,7 +203,7 @@ pub(crate) fn play(
         Some(p) => choose(p, rng),
         None => protocol.given,
     };
-    let asked = protocol.asks[choice];
+    let asked = protocol.asker_decides().then(|| protocol.asks[choice]);
     match protocol.sequel(choice) {
         Sequel::Informal => Draw::undecided(stances),
         Sequel::Unasked { secretariat } => {
