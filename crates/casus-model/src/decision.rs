@@ -649,12 +649,34 @@ fn leader_wish_at(f: &Facts, member: &str, pos: f64) -> f64 {
     pos * f.spending_share(patron) * f.dependence(member, patron)
 }
 
+/// What a crisis risks for every member alike: whether helping the requester
+/// or fighting its adversary crosses the outside bloc ([`Facts::sanction_risk`])
+/// and the fear of a war with the adversary's stronger backers
+/// ([`Facts::entrapment`]). Both read the crisis, not the member, so a sitting
+/// reads them once for all its deciders.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CrisisRisks {
+    pub sanction_risk: f64,
+    pub entrapment: f64,
+}
+
+impl CrisisRisks {
+    pub fn of(f: &Facts, crisis: &Crisis) -> CrisisRisks {
+        let adv = crisis.adversary.as_deref();
+        CrisisRisks {
+            sanction_risk: f.sanction_risk(&crisis.requester, adv),
+            entrapment: adv.map(|a| f.entrapment(a)).unwrap_or(0.0),
+        }
+    }
+}
+
 /// The terms of `member`'s decision on `crisis`. `leader_position` is the leading
 /// power's expected position (−1…1), `None` when `member` is the leader.
 pub fn terms(
     f: &Facts,
     det: &Determination,
     crisis: &Crisis,
+    risks: CrisisRisks,
     member: &str,
     leader_position: Option<f64>,
 ) -> Terms {
@@ -729,12 +751,12 @@ pub fn terms(
         trust: f.memory.trust_of(member, p) - 0.5,
         abandonment,
         stake: f.dependence(&crisis.requester, member),
-        western_exposure: f.outside_exposure(member) * f.sanction_risk(&crisis.requester, adv),
+        western_exposure: f.outside_exposure(member) * risks.sanction_risk,
         adversary_ties: if adversary_ties { 1.0 } else { 0.0 },
         legality: legality(det, crisis),
         self_target: if adv == Some(member) { 1.0 } else { 0.0 },
         cost,
-        entrapment: adv.map(|a| f.entrapment(a)).unwrap_or(0.0),
+        entrapment: risks.entrapment,
         severity: crisis.severity(),
         need: f.need(crisis) - 0.5,
     }
@@ -778,11 +800,12 @@ pub fn decide(
     f: &Facts,
     det: &Determination,
     crisis: &Crisis,
+    risks: CrisisRisks,
     member: &str,
     leader_position: Option<f64>,
 ) -> MemberDecision {
     let p = f.params;
-    let t = terms(f, det, crisis, member, leader_position);
+    let t = terms(f, det, crisis, risks, member, leader_position);
     let contributions = contributions(&t, p);
     let benefit: f64 = contributions.iter().map(|(_, v)| v).sum();
     let pool = f.pool(member, crisis.asks);
@@ -981,13 +1004,14 @@ pub fn decide_all_following(
 /// requester does not decide on its own request.
 pub fn decide_all(f: &Facts, det: &Determination, crisis: &Crisis) -> Vec<MemberDecision> {
     let leader = f.alliance.leading_power.clone();
+    let risks = CrisisRisks::of(f, crisis);
     let mut out = Vec::new();
     let mut leader_position = None;
     if let Some(l) = &leader {
         if *l == crisis.requester {
             leader_position = Some(1.0);
         } else if f.members().contains(&l.as_str()) {
-            let d = decide(f, det, crisis, l, None);
+            let d = decide(f, det, crisis, risks, l, None);
             leader_position = Some(d.expected_position());
             out.push(d);
         }
@@ -996,7 +1020,14 @@ pub fn decide_all(f: &Facts, det: &Determination, crisis: &Crisis) -> Vec<Member
         if Some(m) == leader.as_deref() || m == crisis.requester {
             continue;
         }
-        out.push(decide(f, det, crisis, m, leader_position.or(Some(0.0))));
+        out.push(decide(
+            f,
+            det,
+            crisis,
+            risks,
+            m,
+            leader_position.or(Some(0.0)),
+        ));
     }
     out
 }
