@@ -159,13 +159,26 @@ pub fn load_world_from(
                 well_formed(&mut rep, &c.state, "force contingent");
             }
         }
-        for d in &a.designated {
+        for (i, d) in a.designated.iter().enumerate() {
             well_formed(&mut rep, &d.state, "designation");
+            let loc = Locator::new(text);
+            let at = ["provisions", "provision"]
+                .iter()
+                .map(|k| loc.span(&[Seg::Key("designated"), Seg::Index(i), Seg::Key(k)]))
+                .find(|r| !r.is_empty())
+                .unwrap_or(0..0);
+            if d.provisions.is_empty() {
+                rep.at(
+                    at.clone(),
+                    format!("designation of {} names no provision", d.state),
+                    Some("list the provisions whose protection extends to it, e.g. `provisions = [\"SEATO-IV.1\"]`".into()),
+                );
+            }
             for p in d.provisions.iter().filter(|p| a.provision(p).is_none()) {
                 rep.at(
-                    0..0,
+                    at.clone(),
                     format!("designation of {} names unknown provision {p}", d.state),
-                    None,
+                    Some("name a provision id of this alliance's file".into()),
                 );
             }
         }

@@ -145,3 +145,76 @@ fn the_parties_consult_unasked_on_a_designated_state_and_send_no_one() {
     let later = unasked(&w, "LAO", "1963-03-01");
     assert_eq!(later[Rung::None.rung()], 1.0, "{later:?}");
 }
+
+/// The bundled world with SEATO's designations' provisions written otherwise.
+fn seato_with(from: &str, to: &str) -> Result<World, casus_data::LoadError> {
+    use casus_data::embedded::{ALLIANCES, RELATIONS, STATES};
+    let edited: Vec<(&str, String)> = ALLIANCES
+        .iter()
+        .map(|(f, t)| {
+            let t = if f.ends_with("seato.toml") {
+                let e = t.replacen(from, to, 1);
+                assert_ne!(&e, t, "the edit applies");
+                e
+            } else {
+                t.to_string()
+            };
+            (*f, t)
+        })
+        .collect();
+    let alliances: Vec<(&str, &str)> = edited.iter().map(|(f, t)| (*f, t.as_str())).collect();
+    casus_data::world::load_world(STATES, RELATIONS, &alliances)
+}
+
+#[test]
+fn a_designation_names_one_provision_or_a_list_and_each_must_exist() {
+    let list = r#"provisions = ["SEATO-IV.1", "SEATO-IV.2", "SEATO-IV.3"]"#;
+    // One id loads as a list of one.
+    let w = seato_with(list, r#"provision = "SEATO-IV.1""#).unwrap();
+    assert_eq!(
+        w.alliances["SEATO"].designated[0].provisions,
+        ["SEATO-IV.1"]
+    );
+    // An unknown id and an empty list are located errors.
+    let err = seato_with(list, r#"provisions = ["SEATO-IV.9"]"#).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown provision SEATO-IV.9"),
+        "{err}"
+    );
+    assert!(err.0[0].line > 1, "located: {err}");
+    let err = seato_with(list, "provisions = []").unwrap_err();
+    assert!(err.to_string().contains("names no provision"), "{err}");
+}
+
+#[test]
+fn an_invitation_from_the_designated_government_opens_forces() {
+    let w = bundled_world().unwrap();
+    let crisis = insurgency("LAO");
+    let invitation = EventKind::Request {
+        requester: "LAO".into(),
+        to: "SEATO".into(),
+        article: None,
+        asks: casus_model::event::Ask::Forces,
+        crisis: "insurgency".into(),
+        formal: true,
+        territory_of: "LAO".into(),
+        troops: None,
+        unsc_mandate: false,
+    };
+    let d = determine(
+        &w.alliances["SEATO"],
+        &w.states,
+        Situation {
+            date: date("1958-03-01"),
+            crisis: &crisis,
+            request: Some(&invitation),
+        },
+    )
+    .unwrap();
+    let forces = d
+        .actions
+        .iter()
+        .find(|a| a.territory_of == "LAO")
+        .expect("a verdict on forces in Laos");
+    assert!(forces.verdict.open(), "{forces:?}");
+}

@@ -300,9 +300,16 @@ fn on(year: i32, month: u8, day: u8) -> Date {
 
 /// The decision step of a generated crisis of `year` (none if the treaty pass
 /// fails or the event calls for no decision), prepared once per event kind in
-/// a year the alliance's data leave alone: the step reads the kind and the
-/// alliance on the date, not the day (`Cache::crisis_steps`).
-fn generated_step(plan: &Plan, ev: &Event, year: i32, cache: &mut Cache) -> Option<Arc<Step>> {
+/// a year the alliance's data leave alone: the step reads the event's kind,
+/// the states' (undated) regions and the alliance as it stands on the event's
+/// date — not the event's id, and not which day of such a year it falls on
+/// (`Cache::crisis_steps`; test `a_generated_crisis_step_is_the_same_on_any_day_of_an_unchanged_year`).
+pub(crate) fn generated_step(
+    plan: &Plan,
+    ev: &Event,
+    year: i32,
+    cache: &mut Cache,
+) -> Option<Arc<Step>> {
     let alliance = plan.alliance();
     let prepare = || {
         crisis_step(alliance, &plan.world.states, ev)

@@ -1,6 +1,7 @@
 //! Memory within a forecast: the update an answered request implies (the
-//! requester's trust in the alliance and in the leading power), and the cache
-//! of decisions keyed by the memory they were computed on.
+//! requester's trust in the alliance and in the leading power), and the
+//! per-thread cache of decisions keyed by the memory they were computed on
+//! and of the long horizon's generated crisis steps.
 
 use super::plan::{Plan, Step};
 use super::protocol::Decisions;
@@ -16,8 +17,9 @@ pub struct Cache {
     pub(crate) decisions: HashMap<(usize, Vec<u64>), Arc<Decisions>>,
     /// The long horizon's generated crises, prepared once per year and event
     /// kind: a crisis step (the treaty's determinations, the view the members
-    /// hear) reads the event's kind and the alliance on its date, and nothing
-    /// of the alliance changes within a year it leaves alone
+    /// hear) reads the event's kind, the states' undated regions and the
+    /// alliance on its date, and nothing of the alliance changes within a year
+    /// it leaves alone
     /// (`Alliance::unchanged_within`; other years are not cached).
     pub(crate) crisis_steps: HashMap<(i32, String), Option<Arc<Step>>>,
     /// Whether each year is one the alliance leaves alone.

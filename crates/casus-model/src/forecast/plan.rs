@@ -30,7 +30,8 @@ pub(crate) enum Mode {
         /// goes to mediation (a call on both parties, against no one); a
         /// seizure of power goes before the organ where an instrument lets it
         /// act on its own initiative (up to a mission: forces need a
-        /// recognised government's request).
+        /// recognised government's request); a crisis in a non-member the
+        /// treaty covers (a designated state) goes before it as consultations.
         own_motion: Option<Box<Crisis>>,
         /// What the organ hears when the member concerned does not ask for
         /// help: the same crisis asking only for consultations, or, where
@@ -40,9 +41,7 @@ pub(crate) enum Mode {
         /// (`treaty::Rule::OwnInitiative`), a member that asks for
         /// consultations or for nothing still has the organ sit on it, up to a
         /// mission (forces need a recognised government's request, as for a
-        /// seizure): `consult` is that view, heard in both branches. A crisis
-        /// in a non-member the treaty's consultations cover (a designated
-        /// state) is taken up too, as consultations.
+        /// seizure): `consult` is that view, heard in both branches.
         taken_up: bool,
         /// The scenario has the member formally ask a state outside the alliance
         /// about this crisis (and never the alliance): its choice is given, as a
@@ -229,26 +228,28 @@ fn crisis_step_on(
             asks: Ask::Assistance,
             ..crisis.clone()
         }))
+    } else if !alliance.is_member(&crisis.requester, ev.date)
+        && det
+            .obligations
+            .iter()
+            .any(|o| o.owed_to.as_deref() == Some(&crisis.requester))
+    {
+        // A state the treaty covers without making it a member (SEATO's
+        // Protocol states) is not one of the askers the model knows: the
+        // members consult on its crisis unasked, as the text has them do "if,
+        // in the opinion of any of the Parties", its integrity or independence
+        // is threatened (SEATO Art. IV(2)); more than consultations needs its
+        // government's invitation (Art. IV(3)), which a scenario writes as a
+        // `request`.
+        Some(Box::new(consultations(&crisis)))
     } else {
         None
     };
     // A member that does not ask for help may still find the organ sitting on
     // its unrest, on the organ's initiative: up to a mission, for the reason
     // given for a seizure.
-    let own_initiative = own_motion.is_none() && det.has(ObligationKind::OwnInitiative);
-    // A state the treaty covers without making it a member (SEATO's Protocol
-    // states) is not one of the askers the model knows: the members consult on
-    // its crisis unasked, as the text has them do "if, in the opinion of any
-    // of the Parties", its integrity or independence is threatened (SEATO
-    // Art. IV(2)); more than consultations needs its government's invitation
-    // (Art. IV(3)), which a scenario writes as a `request`.
-    let covered_outsider = own_motion.is_none()
-        && !alliance.is_member(&crisis.requester, ev.date)
-        && det.obligations.iter().any(|o| {
-            o.kind == ObligationKind::Consult && o.owed_to.as_deref() == Some(&crisis.requester)
-        });
-    let taken_up = own_initiative || covered_outsider;
-    let consult = if own_initiative {
+    let taken_up = own_motion.is_none() && det.has(ObligationKind::OwnInitiative);
+    let consult = if taken_up {
         Crisis {
             asks: Ask::Assistance,
             ..crisis.clone()

@@ -74,8 +74,8 @@ impl Plan {
                     ask_det,
                     own_motion,
                     consult,
-                    taken_up,
                     turned_to: scripted,
+                    ..
                 } = mode
                 {
                     turned_to = scripted.clone();
@@ -83,7 +83,7 @@ impl Plan {
                     // Those who seized power do not ask the alliance to act against them.
                     ask = (member && !crisis.seizure)
                         .then(|| decision::decide_ask(&facts, ask_det, det, crisis));
-                    if (member || *taken_up) && own_motion.is_none() {
+                    if member && own_motion.is_none() {
                         (members_consult, following_consult, moods_consult) =
                             decision::decide_all_following(&facts, det, consult);
                         // A call for a ceasefire or for restraint needs a state to

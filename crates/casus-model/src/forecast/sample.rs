@@ -41,10 +41,10 @@ impl Draw {
     }
 
     /// Nothing reached the council (no request, or an informal wish).
-    fn undecided(stances: Vec<(StateCode, Stance, f64)>) -> Draw {
+    fn undecided(asked: Option<bool>, stances: Vec<(StateCode, Stance, f64)>) -> Draw {
         Draw {
             outcome: Some(Outcome::None),
-            asked: Some(false),
+            asked,
             stances,
             ..Draw::default()
         }
@@ -205,7 +205,7 @@ pub(crate) fn play(
     };
     let asked = protocol.asker_decides().then(|| protocol.asks[choice]);
     match protocol.sequel(choice) {
-        Sequel::Informal => Draw::undecided(stances),
+        Sequel::Informal => Draw::undecided(asked, stances),
         Sequel::Unasked { secretariat } => {
             let spoke = secretariat.is_some_and(|p| choose(&[p, 1.0 - p], rng) == 0);
             Draw {
@@ -214,7 +214,7 @@ pub(crate) fn play(
                 } else {
                     Outcome::None
                 }),
-                ..Draw::undecided(vec![])
+                ..Draw::undecided(asked, vec![])
             }
         }
         Sequel::Sitting(h) => {

@@ -491,3 +491,40 @@ fn a_wilson_interval_always_contains_its_estimate() {
         }
     }
 }
+
+/// The long horizon's cached crisis steps: in a year the alliance's data
+/// leave alone, a generated crisis of one kind gives the same step whatever
+/// its day and id, so the cache hands out the step it prepared first.
+#[test]
+fn a_generated_crisis_step_is_the_same_on_any_day_of_an_unchanged_year() {
+    let plan = plan();
+    let unrest = |id: &str, day: Date| Event {
+        id: id.into(),
+        date: day,
+        kind: EventKind::InternalUnrest {
+            state: "CCC".into(),
+            external_involvement: crate::event::Involvement::Claimed,
+            reach: Reach::National,
+            casualties: None,
+            seizure: false,
+        },
+        title: "generated".into(),
+        source: None,
+    };
+    let (a, b) = (
+        unrest("y2027-unrest-1", date(2027, 2, 3)),
+        unrest("y2027-unrest-7", date(2027, 11, 30)),
+    );
+    assert!(
+        plan.alliance()
+            .unchanged_within(date(2027, 1, 1), date(2027, 12, 31))
+    );
+    let mut cache = Cache::new();
+    let first = crate::horizon::generated_step(&plan, &a, 2027, &mut cache).expect("a decision");
+    let second = crate::horizon::generated_step(&plan, &b, 2027, &mut cache).expect("a decision");
+    assert!(std::sync::Arc::ptr_eq(&first, &second), "prepared once");
+    let fresh = plan::crisis_step(plan.alliance(), &plan.world.states, &b)
+        .unwrap()
+        .unwrap();
+    assert_eq!(format!("{:?}", *second), format!("{fresh:?}"));
+}
