@@ -161,12 +161,8 @@ pub fn load_world_from(
         }
         for (i, d) in a.designated.iter().enumerate() {
             well_formed(&mut rep, &d.state, "designation");
-            let loc = Locator::new(text);
-            let at = ["provisions", "provision"]
-                .iter()
-                .map(|k| loc.span(&[Seg::Key("designated"), Seg::Index(i), Seg::Key(k)]))
-                .find(|r| !r.is_empty())
-                .unwrap_or(0..0);
+            // The designation's entry (its `provisions` key may be spelt `provision`).
+            let at = Locator::new(text).span(&[Seg::Key("designated"), Seg::Index(i)]);
             if d.provisions.is_empty() {
                 rep.at(
                     at.clone(),

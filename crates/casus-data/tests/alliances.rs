@@ -106,9 +106,7 @@ fn det(
 }
 
 fn outcome(d: &Determination, provision: &str) -> Outcome {
-    d.chain
-        .iter()
-        .find(|s| s.provision == provision)
+    d.step(provision)
         .unwrap_or_else(|| {
             panic!(
                 "{provision} in the chain: {:?}",
@@ -120,9 +118,7 @@ fn outcome(d: &Determination, provision: &str) -> Outcome {
 }
 
 fn reason<'a>(d: &'a Determination, provision: &str) -> &'a str {
-    &d.chain
-        .iter()
-        .find(|s| s.provision == provision)
+    &d.step(provision)
         .unwrap_or_else(|| panic!("{provision} in the chain"))
         .reason
 }

@@ -39,9 +39,7 @@ fn seato(w: &World, on: &str, crisis: &EventKind) -> Determination {
 
 fn outcome(d: &Determination, provision: &str) -> (Outcome, String) {
     let s = d
-        .chain
-        .iter()
-        .find(|s| s.provision == provision)
+        .step(provision)
         .unwrap_or_else(|| panic!("{provision} in the chain"));
     (s.outcome.clone(), s.reason.clone())
 }

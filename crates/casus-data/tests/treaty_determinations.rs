@@ -40,15 +40,12 @@ fn id_of_kind<'a>(t: &'a [EventAnalysis], kind: &str) -> &'a str {
 }
 
 fn step<'a>(d: &'a Determination, provision: &str) -> &'a casus_model::treaty::Step {
-    d.chain
-        .iter()
-        .find(|s| s.provision == provision)
-        .unwrap_or_else(|| {
-            panic!(
-                "{provision} in the chain: {:?}",
-                d.chain.iter().map(|s| &s.provision).collect::<Vec<_>>()
-            )
-        })
+    d.step(provision).unwrap_or_else(|| {
+        panic!(
+            "{provision} in the chain: {:?}",
+            d.chain.iter().map(|s| &s.provision).collect::<Vec<_>>()
+        )
+    })
 }
 
 /// Asserts that `provision` does not apply to `d`, for a reason that names `because`.

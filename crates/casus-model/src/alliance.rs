@@ -349,11 +349,10 @@ impl Alliance {
     }
 
     /// The non-members a provision covers on `date`.
-    pub fn designated_on(&self, date: Date) -> Vec<&Designation> {
+    pub fn designated_on(&self, date: Date) -> impl Iterator<Item = &Designation> {
         self.designated
             .iter()
-            .filter(|d| d.from <= date && d.until.is_none_or(|u| date < u))
-            .collect()
+            .filter(move |d| d.from <= date && d.until.is_none_or(|u| date < u))
     }
 
     /// Whether nothing in the alliance's dated data — instruments, provisions
@@ -397,12 +396,9 @@ impl Alliance {
     /// non-member designated under it and not yet released.
     pub fn covers(&self, provision: &str, state: &str, date: Date) -> bool {
         self.is_member(state, date)
-            || self.designated.iter().any(|d| {
-                d.state == state
-                    && d.from <= date
-                    && d.until.is_none_or(|u| date < u)
-                    && d.provisions.iter().any(|p| p == provision)
-            })
+            || self
+                .designated_on(date)
+                .any(|d| d.state == state && d.provisions.iter().any(|p| p == provision))
     }
 
     /// The forces in existence on `date` (created, not yet disbanded).

@@ -353,6 +353,11 @@ impl Determination {
         }
     }
 
+    /// The chain's step for `provision`, if the provision was relevant.
+    pub fn step(&self, provision: &str) -> Option<&Step> {
+        self.chain.iter().find(|s| s.provision == provision)
+    }
+
     /// The verdict on `action` (merged over places, the first place wins).
     pub fn verdict(&self, action: Action) -> Option<&ActionVerdict> {
         self.actions.iter().find(|a| a.action == action)
