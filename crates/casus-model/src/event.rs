@@ -9,7 +9,7 @@ use crate::state::StateCode;
 use serde::Serialize;
 
 /// How far outside involvement in domestic unrest is claimed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Involvement {
     /// Purely domestic.
@@ -26,7 +26,7 @@ pub enum Involvement {
 /// S105): a riot in one town or a clash its border troops repel is within any
 /// government's means; an uprising that takes the main city's airport
 /// (Kazakhstan, January 2022) or an attacker holding ground may not be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reach {
     /// Unrest in one town or district (Zhanaozen 2011, Khorog 2012); fighting

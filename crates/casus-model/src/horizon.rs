@@ -321,12 +321,13 @@ pub(crate) fn generated_step(
         .unchanged_years
         .entry(year)
         .or_insert_with(|| alliance.unchanged_within(on(year, 1, 1), on(year, 12, 31)));
-    if !unchanged {
-        return prepare();
-    }
+    let key = match crate::forecast::crisis_key(&ev.kind) {
+        Some(k) if unchanged => k,
+        _ => return prepare(),
+    };
     cache
         .crisis_steps
-        .entry((year, format!("{:?}", ev.kind)))
+        .entry((year, key))
         .or_insert_with(prepare)
         .clone()
 }

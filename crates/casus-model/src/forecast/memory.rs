@@ -6,6 +6,8 @@
 use super::plan::{Plan, Step};
 use super::protocol::Decisions;
 use crate::dynamics::{Memory, Outcome, Status};
+use crate::event::{EventKind, Involvement, Reach};
+use crate::state::StateCode;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -21,7 +23,7 @@ pub struct Cache {
     /// alliance on its date, and nothing of the alliance changes within a year
     /// it leaves alone
     /// (`Alliance::unchanged_within`; other years are not cached).
-    pub(crate) crisis_steps: HashMap<(i32, String), Option<Arc<Step>>>,
+    pub(crate) crisis_steps: HashMap<(i32, CrisisKey), Option<Arc<Step>>>,
     /// Whether each year is one the alliance leaves alone.
     pub(crate) unchanged_years: HashMap<i32, bool>,
 }
@@ -30,6 +32,79 @@ impl Cache {
     pub fn new() -> Cache {
         Cache::default()
     }
+}
+
+/// The cache key of a crisis event's kind: every field, the deaths as their
+/// bits, so that two events share a key only if the steps prepared from them
+/// are the same. The destructuring names every field: a new field of a crisis
+/// kind fails to compile here until it is keyed. Kinds that are no crisis
+/// the horizon generates have no key (`None`: not cached).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum CrisisKey {
+    Aggression {
+        aggressor: Option<StateCode>,
+        non_state: Option<String>,
+        target: StateCode,
+        territory_of: StateCode,
+        reach: Reach,
+        casualties: Option<u64>,
+    },
+    Unrest {
+        state: StateCode,
+        involvement: Involvement,
+        reach: Reach,
+        casualties: Option<u64>,
+        seizure: bool,
+    },
+    Conflict {
+        parties: [StateCode; 2],
+        territory_of: Option<StateCode>,
+        casualties: Option<u64>,
+    },
+}
+
+pub(crate) fn crisis_key(kind: &EventKind) -> Option<CrisisKey> {
+    let bits = |c: &Option<f64>| c.map(f64::to_bits);
+    Some(match kind {
+        EventKind::ExternalAggression {
+            aggressor,
+            aggressor_non_state,
+            target,
+            territory_of,
+            reach,
+            casualties,
+        } => CrisisKey::Aggression {
+            aggressor: aggressor.clone(),
+            non_state: aggressor_non_state.clone(),
+            target: target.clone(),
+            territory_of: territory_of.clone(),
+            reach: *reach,
+            casualties: bits(casualties),
+        },
+        EventKind::InternalUnrest {
+            state,
+            external_involvement,
+            reach,
+            casualties,
+            seizure,
+        } => CrisisKey::Unrest {
+            state: state.clone(),
+            involvement: *external_involvement,
+            reach: *reach,
+            casualties: bits(casualties),
+            seizure: *seizure,
+        },
+        EventKind::IntraMemberConflict {
+            parties,
+            territory_of,
+            casualties,
+        } => CrisisKey::Conflict {
+            parties: parties.clone(),
+            territory_of: territory_of.clone(),
+            casualties: bits(casualties),
+        },
+        _ => return None,
+    })
 }
 
 /// The cache key of `m`: every field of [`Memory`] that decisions read, each

@@ -36,6 +36,7 @@ pub use protocol::Decisions;
 pub use sample::{Chooser, Draw, modal_course, replicate, replicate_with_memory, stream};
 pub use tally::{CHUNK, Tally, monte_carlo, monte_carlo_range, tally_range, wilson};
 
+pub(crate) use memory::crisis_key;
 pub(crate) use plan::{Step, crisis_step, notice_months};
 pub(crate) use sample::{pick, play, uniform};
 

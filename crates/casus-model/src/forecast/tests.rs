@@ -528,3 +528,40 @@ fn a_generated_crisis_step_is_the_same_on_any_day_of_an_unchanged_year() {
         .unwrap();
     assert_eq!(format!("{:?}", *second), format!("{fresh:?}"));
 }
+
+#[test]
+fn generated_crises_share_a_prepared_step_only_if_every_field_of_their_kind_agrees() {
+    let plan = plan();
+    let unrest = |reach: Reach, casualties: Option<f64>| Event {
+        id: "y2027-unrest-1".into(),
+        date: date(2027, 5, 1),
+        kind: EventKind::InternalUnrest {
+            state: "CCC".into(),
+            external_involvement: crate::event::Involvement::Claimed,
+            reach,
+            casualties,
+            seizure: false,
+        },
+        title: "generated".into(),
+        source: None,
+    };
+    let mut cache = Cache::new();
+    let mut step =
+        |e: &Event| crate::horizon::generated_step(&plan, e, 2027, &mut cache).expect("a decision");
+    let national = step(&unrest(Reach::National, None));
+    let local = step(&unrest(Reach::Local, None));
+    let bloody = step(&unrest(Reach::National, Some(300.0)));
+    assert!(
+        !std::sync::Arc::ptr_eq(&national, &local),
+        "another reach, another step"
+    );
+    assert!(
+        !std::sync::Arc::ptr_eq(&national, &bloody),
+        "another toll, another step"
+    );
+    assert!(std::sync::Arc::ptr_eq(
+        &national,
+        &step(&unrest(Reach::National, None))
+    ));
+    assert_eq!(cache.crisis_steps.len(), 3);
+}
